@@ -1,0 +1,1109 @@
+import logging
+import math
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero
+
+from ..tools import code128_svg
+
+_logger = logging.getLogger(__name__)
+
+SERVICE_STAGES = [
+    ("new", "New"),
+    ("received", "Received"),
+    ("diagnosis", "Diagnosis"),
+    ("waiting_parts", "Waiting for Parts"),
+    ("in_repair", "In Repair"),
+    ("ready", "Ready"),
+    ("delivered", "Delivered"),
+    ("cancelled", "Cancelled"),
+]
+
+# Allowed moves of the service stage; anything else is refused.
+STAGE_TRANSITIONS = {
+    "new": ("received", "cancelled"),
+    "received": ("diagnosis", "cancelled"),
+    "diagnosis": ("waiting_parts", "in_repair", "cancelled"),
+    "waiting_parts": ("in_repair", "cancelled"),
+    "in_repair": ("waiting_parts", "ready", "cancelled"),
+    "ready": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+}
+
+# Stages in which a repair occupies its engineer and counts in the workload.
+OPEN_STAGES = ("received", "diagnosis", "waiting_parts", "in_repair")
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    # ------------------------------------------------------------------
+    # Branch and stage
+    # ------------------------------------------------------------------
+    branch_id = fields.Many2one(
+        "stock.warehouse",
+        string="Branch",
+        compute="_compute_branch_id",
+        store=True,
+        index=True,
+        precompute=True,
+        check_company=True,
+        help="Service center branch (warehouse) that holds the device.",
+    )
+    service_stage = fields.Selection(
+        SERVICE_STAGES,
+        string="Service Stage",
+        default="new",
+        required=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_service_stage",
+    )
+    service_stage_date = fields.Datetime(
+        string="In Stage Since", copy=False, readonly=True
+    )
+    stage_history_ids = fields.One2many(
+        "repair.stage.history", "repair_id", string="Stage History", readonly=True
+    )
+    allowed_stage_ids = fields.Char(
+        compute="_compute_allowed_stages",
+        help="Technical: comma-separated stages reachable from the current one.",
+    )
+
+    # ------------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------------
+    client_phone = fields.Char(
+        string="Client Phone",
+        compute="_compute_client_phone",
+        store=True,
+        readonly=False,
+        help="Phone the client is found by; a new client is created from it "
+        "when no contact has this number.",
+    )
+    client_name = fields.Char(
+        string="Client Name",
+        compute="_compute_client_phone",
+        store=True,
+        readonly=False,
+    )
+    serial_number = fields.Char(
+        string="Serial / IMEI",
+        compute="_compute_serial_number",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="Serial number or IMEI of the device; its serial record is "
+        "created on intake when it is new.",
+    )
+    fault_description = fields.Text(
+        string="Fault (client's words)", tracking=True
+    )
+    device_condition = fields.Text(
+        string="Cosmetic Condition",
+        help="Scratches, cracks, dents… as seen at intake.",
+    )
+    accessories = fields.Char(
+        string="Accessories Received", help="Charger, case, SIM tray, box…"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    quoted_price = fields.Monetary(
+        string="Quoted Price",
+        currency_field="currency_id",
+        compute="_compute_quoted_price",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    promised_date = fields.Date(string="Promised Date", tracking=True)
+    intake_user_id = fields.Many2one(
+        "res.users", string="Received By", readonly=True, copy=False
+    )
+    intake_date = fields.Datetime(string="Received On", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Catalog, engineer, deadline
+    # ------------------------------------------------------------------
+    service_work_ids = fields.Many2many(
+        "repair.service.work",
+        string="Works",
+        help="Typical works from the service catalog planned for this repair.",
+    )
+    estimated_hours = fields.Float(
+        string="Estimated Hours",
+        compute="_compute_estimated_hours",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    engineer_id = fields.Many2one(
+        "res.users",
+        string="Engineer",
+        tracking=True,
+        index=True,
+        domain="[('sc_is_engineer', '=', True), ('sc_branch_ids', 'in', branch_id)]",
+    )
+    date_deadline = fields.Datetime(
+        string="Deadline", tracking=True, copy=False, index=True
+    )
+    deadline_log_ids = fields.One2many(
+        "repair.deadline.log", "repair_id", string="Deadline Changes", readonly=True
+    )
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    diagnosis = fields.Text(string="Diagnosis", tracking=True)
+
+    # ------------------------------------------------------------------
+    # Parts, device, money
+    # ------------------------------------------------------------------
+    parts_picking_ids = fields.One2many(
+        "stock.picking",
+        compute="_compute_parts_picking_ids",
+        string="Parts Transfers",
+    )
+    parts_picking_count = fields.Integer(compute="_compute_parts_picking_ids")
+    device_location_id = fields.Many2one(
+        "stock.location",
+        string="Device Location",
+        compute="_compute_device_location_id",
+        help="Where the client's device is stored right now.",
+    )
+    device_history_count = fields.Integer(
+        string="Earlier Repairs of the Device",
+        compute="_compute_device_history_count",
+    )
+    phone_repair_ids = fields.Many2many(
+        "repair.order",
+        string="Earlier Repairs for This Phone",
+        compute="_compute_phone_repair_ids",
+    )
+    amount_total = fields.Monetary(
+        string="Repair Price",
+        currency_field="currency_id",
+        compute="_compute_amount_total",
+        help="Price of the repair: its sale order's total once it exists, the "
+        "quoted price before that.",
+    )
+
+    _sql_constraints = [
+        (
+            "estimated_hours_positive",
+            "CHECK(estimated_hours >= 0)",
+            "Estimated hours cannot be negative.",
+        ),
+        (
+            "quoted_price_positive",
+            "CHECK(quoted_price IS NULL OR quoted_price >= 0)",
+            "The quoted price cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("picking_type_id")
+    def _compute_branch_id(self):
+        for repair in self:
+            repair.branch_id = repair.picking_type_id.warehouse_id
+
+    def _compute_allowed_stages(self):
+        for repair in self:
+            repair.allowed_stage_ids = ",".join(
+                STAGE_TRANSITIONS.get(repair.service_stage, ())
+            )
+
+    @api.depends("partner_id")
+    def _compute_client_phone(self):
+        for repair in self:
+            partner = repair.partner_id
+            if partner:
+                repair.client_phone = partner.mobile or partner.phone or repair.client_phone
+                repair.client_name = partner.name
+            else:
+                repair.client_phone = repair.client_phone
+                repair.client_name = repair.client_name
+
+    @api.depends("lot_id")
+    def _compute_serial_number(self):
+        for repair in self:
+            if repair.lot_id:
+                repair.serial_number = repair.lot_id.name
+
+    @api.depends("service_work_ids")
+    def _compute_estimated_hours(self):
+        for repair in self:
+            repair.estimated_hours = sum(repair.service_work_ids.mapped("standard_hours"))
+
+    @api.depends("service_work_ids")
+    def _compute_quoted_price(self):
+        for repair in self:
+            if repair.service_work_ids:
+                repair.quoted_price = sum(repair.service_work_ids.mapped("list_price"))
+            else:
+                repair.quoted_price = repair.quoted_price
+
+    @api.depends("date_deadline", "service_stage")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for repair in self:
+            repair.is_overdue = bool(
+                repair.date_deadline
+                and repair.date_deadline < now
+                and repair.service_stage in OPEN_STAGES
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Operation not supported"))
+        domain = [
+            ("date_deadline", "<", fields.Datetime.now()),
+            ("service_stage", "in", OPEN_STAGES),
+        ]
+        if (operator == "=") != value:
+            return ["!", "&", *domain]
+        return domain
+
+    def _compute_parts_picking_ids(self):
+        pickings = self.env["stock.picking"].search(
+            [
+                ("group_id", "in", self.procurement_group_id.ids),
+                ("picking_type_code", "=", "internal"),
+            ]
+        )
+        by_group = pickings.grouped("group_id")
+        for repair in self:
+            repair.parts_picking_ids = by_group.get(
+                repair.procurement_group_id, self.env["stock.picking"]
+            )
+            repair.parts_picking_count = len(repair.parts_picking_ids)
+
+    @api.depends("lot_id", "partner_id", "state")
+    def _compute_device_location_id(self):
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", self.lot_id.ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+            ]
+        )
+        location_by_lot = {quant.lot_id: quant.location_id for quant in quants}
+        for repair in self:
+            repair.device_location_id = location_by_lot.get(
+                repair.lot_id, self.env["stock.location"]
+            )
+
+    @api.depends("lot_id")
+    def _compute_device_history_count(self):
+        counts = defaultdict(int)
+        for lot, count in self._read_group(
+            [("lot_id", "in", self.lot_id.ids)], ["lot_id"], ["__count"]
+        ):
+            counts[lot] = count
+        for repair in self:
+            own = 1 if repair.id and repair.lot_id else 0
+            repair.device_history_count = max(counts[repair.lot_id] - own, 0)
+
+    @api.depends("partner_id", "client_phone")
+    def _compute_phone_repair_ids(self):
+        for repair in self:
+            partners = repair.partner_id.commercial_partner_id
+            if repair.client_phone:
+                try:
+                    partners |= self.env["res.partner"]._sc_find_by_phone(
+                        repair.client_phone
+                    )
+                except UserError:
+                    pass  # a half-typed phone finds nothing; confirmation checks it
+            if not partners:
+                repair.phone_repair_ids = False
+                continue
+            repair.phone_repair_ids = self.search(
+                [
+                    ("partner_id", "child_of", partners.ids),
+                    ("id", "!=", repair._origin.id or 0),
+                ],
+                limit=50,
+            )
+
+    @api.depends("quoted_price", "sale_order_id.amount_total")
+    def _compute_amount_total(self):
+        for repair in self:
+            if repair.sale_order_id:
+                repair.amount_total = repair.sale_order_id.amount_total
+            else:
+                repair.amount_total = repair.quoted_price
+
+    @api.model
+    def _group_expand_service_stage(self, stages, domain):
+        return [key for key, _label in SERVICE_STAGES if key != "cancelled"]
+
+    # ------------------------------------------------------------------
+    # Onchanges (form helpers only; the server re-checks on confirmation)
+    # ------------------------------------------------------------------
+    @api.onchange("client_phone")
+    def _onchange_client_phone(self):
+        if not self.client_phone or self.partner_id:
+            return
+        try:
+            partner = self.env["res.partner"]._sc_find_by_phone(self.client_phone, limit=1)
+        except UserError as error:
+            return {"warning": {"title": self.env._("Phone"), "message": str(error)}}
+        if partner:
+            self.partner_id = partner
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        branch = self.env.user.sc_branch_id
+        if branch and branch.repair_type_id and "picking_type_id" in fields_list:
+            if not self.env.context.get("default_picking_type_id"):
+                res["picking_type_id"] = branch.repair_type_id.id
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            branch_id = vals.pop("branch_id", False)
+            if branch_id and not vals.get("picking_type_id"):
+                branch = self.env["stock.warehouse"].browse(branch_id)
+                vals["picking_type_id"] = branch.repair_type_id.id
+        repairs = super().create(vals_list)
+        now = fields.Datetime.now()
+        repairs.service_stage_date = now
+        # Audit rows are written by the stage machine only; users read them.
+        self.env["repair.stage.history"].sudo().create(
+            [
+                {
+                    "repair_id": repair.id,
+                    "stage": repair.service_stage,
+                    "user_id": self.env.uid,
+                    "date_start": now,
+                }
+                for repair in repairs
+            ]
+        )
+        return repairs
+
+    def write(self, vals):
+        if "branch_id" in vals:
+            branch = self.env["stock.warehouse"].browse(vals.pop("branch_id"))
+            vals.setdefault("picking_type_id", branch.repair_type_id.id)
+        new_stage = vals.get("service_stage")
+        if new_stage:
+            self._sc_check_transition(new_stage)
+        if "date_deadline" in vals:
+            self._sc_log_deadline_change(vals["date_deadline"])
+            vals.setdefault("schedule_date", vals["date_deadline"] or fields.Datetime.now())
+        old_stages = {repair.id: repair.service_stage for repair in self} if new_stage else {}
+        old_engineers = (
+            {repair.id: repair.engineer_id for repair in self}
+            if "engineer_id" in vals
+            else {}
+        )
+        if new_stage:
+            vals["service_stage_date"] = fields.Datetime.now()
+        res = super().write(vals)
+        if new_stage:
+            self._sc_record_stage_change(old_stages)
+        if old_engineers and "date_deadline" not in vals:
+            changed = self.filtered(
+                lambda r: r.engineer_id and r.engineer_id != old_engineers[r.id]
+            )
+            changed._sc_apply_proposed_deadline()
+        return res
+
+    # ------------------------------------------------------------------
+    # Stage machine
+    # ------------------------------------------------------------------
+    def _sc_stage_label(self, stage):
+        return dict(self._fields["service_stage"]._description_selection(self.env))[stage]
+
+    def _sc_check_transition(self, new_stage):
+        for repair in self:
+            if repair.service_stage == new_stage:
+                continue
+            allowed = STAGE_TRANSITIONS.get(repair.service_stage, ())
+            if new_stage not in allowed:
+                _logger.info(
+                    "Refused stage change of %s from %s to %s",
+                    repair.name,
+                    repair.service_stage,
+                    new_stage,
+                )
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s cannot go from “%(current)s” to “%(target)s”. "
+                        "Allowed next stages: %(allowed)s.",
+                        ref=repair.name,
+                        current=repair._sc_stage_label(repair.service_stage),
+                        target=repair._sc_stage_label(new_stage),
+                        allowed=", ".join(repair._sc_stage_label(s) for s in allowed)
+                        or self.env._("none"),
+                    )
+                )
+
+    def _sc_record_stage_change(self, old_stages):
+        changed = self.filtered(lambda r: old_stages.get(r.id) != r.service_stage)
+        if not changed:
+            return
+        now = fields.Datetime.now()
+        # Audit rows are written by the stage machine only; users read them.
+        History = self.env["repair.stage.history"].sudo()
+        History.search(
+            [("repair_id", "in", changed.ids), ("date_end", "=", False)]
+        ).write({"date_end": now})
+        History.create(
+            [
+                {
+                    "repair_id": repair.id,
+                    "stage": repair.service_stage,
+                    "user_id": self.env.uid,
+                    "date_start": now,
+                }
+                for repair in changed
+            ]
+        )
+
+    def _sc_set_stage(self, stage):
+        return self.write({"service_stage": stage})
+
+    def _sc_check_group(self, xmlid, action_label):
+        if not self.env.user.has_group(xmlid):
+            group = self.env.ref(xmlid)
+            raise AccessError(
+                self.env._(
+                    "Only a user with the role “%(role)s” can %(action)s.",
+                    role=group.name,
+                    action=action_label,
+                )
+            )
+
+    def stage_time_hours(self):
+        """Hours spent in each stage, the current one counted until now."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        totals = defaultdict(float)
+        for period in self.stage_history_ids:
+            end = period.date_end or now
+            totals[period.stage] += (end - period.date_start).total_seconds() / 3600.0
+        return dict(totals)
+
+    # ------------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------------
+    def _sc_resolve_client(self):
+        """Find the client by phone, or create one from name and phone."""
+        Partner = self.env["res.partner"]
+        for repair in self:
+            if repair.partner_id:
+                if repair.client_phone:
+                    Partner._sc_normalize_phone(repair.client_phone)
+                continue
+            number = Partner._sc_normalize_phone(repair.client_phone)
+            partner = Partner._sc_find_by_phone(number, limit=1)
+            if not partner:
+                if not repair.client_name:
+                    raise UserError(
+                        self.env._(
+                            "No client has the phone %(phone)s yet: type the client's "
+                            "name to create one.",
+                            phone=number,
+                        )
+                    )
+                partner = Partner.create(
+                    {"name": repair.client_name, "mobile": number}
+                )
+            repair.partner_id = partner
+
+    def _sc_resolve_lot(self):
+        """Use the serial typed at intake, creating its record when new."""
+        Lot = self.env["stock.lot"]
+        for repair in self:
+            if repair.lot_id:
+                continue
+            serial = (repair.serial_number or "").strip()
+            if not serial:
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s: type the device's serial number or IMEI.",
+                        ref=repair.name,
+                    )
+                )
+            lot = Lot.search(
+                [
+                    ("product_id", "=", repair.product_id.id),
+                    ("name", "=", serial),
+                    ("company_id", "in", [repair.company_id.id, False]),
+                ],
+                limit=1,
+            )
+            if not lot:
+                lot = Lot.create(
+                    {
+                        "name": serial,
+                        "product_id": repair.product_id.id,
+                        "company_id": repair.company_id.id,
+                    }
+                )
+            repair.lot_id = lot
+
+    def _sc_check_intake(self):
+        today = fields.Date.context_today(self)
+        for repair in self:
+            if repair.service_stage != "new":
+                raise UserError(
+                    self.env._("Repair %(ref)s was already received.", ref=repair.name)
+                )
+            if not repair.branch_id:
+                raise UserError(
+                    self.env._("Repair %(ref)s: choose the branch.", ref=repair.name)
+                )
+            if not repair.product_id:
+                raise UserError(
+                    self.env._("Repair %(ref)s: choose the device model.", ref=repair.name)
+                )
+            if repair.product_id.tracking != "serial" or not repair.product_id.is_storable:
+                raise UserError(
+                    self.env._(
+                        "The device model %(model)s must be a stored product "
+                        "tracked by serial number.",
+                        model=repair.product_id.display_name,
+                    )
+                )
+            if not (repair.fault_description or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s: write down the fault in the client's words.",
+                        ref=repair.name,
+                    )
+                )
+            if repair.promised_date and repair.promised_date < today:
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s: the promised date %(date)s is in the past.",
+                        ref=repair.name,
+                        date=repair.promised_date,
+                    )
+                )
+        open_repairs = self.search(
+            [
+                ("lot_id", "in", self.lot_id.ids),
+                ("id", "not in", self.ids),
+                ("service_stage", "not in", ("new", "delivered", "cancelled")),
+            ]
+        )
+        if open_repairs:
+            raise UserError(
+                self.env._(
+                    "The device %(serial)s is already in repair %(ref)s.",
+                    serial=open_repairs[0].lot_id.name,
+                    ref=open_repairs[0].name,
+                )
+            )
+
+    def action_sc_confirm_intake(self):
+        """Receive the device from the client into the branch's reception."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_receptionist",
+            self.env._("confirm an intake"),
+        )
+        self._sc_resolve_client()
+        self._sc_resolve_lot()
+        self._sc_check_intake()
+        customer_location = self.env.ref("stock.stock_location_customers")
+        for repair in self:
+            reception = repair.branch_id.sc_reception_location_id
+            repair.write(
+                {
+                    "product_location_src_id": reception.id,
+                    "intake_user_id": self.env.uid,
+                    "intake_date": fields.Datetime.now(),
+                }
+            )
+            repair._sc_move_device(customer_location, reception)
+        self._action_repair_confirm()
+        self._sc_set_stage("received")
+        return True
+
+    def _sc_move_device(self, source, destination):
+        """Move the client's device with a done, client-owned stock move."""
+        self.ensure_one()
+        if source == destination:
+            return self.env["stock.move"]
+        move = self.env["stock.move"].create(
+            {
+                "name": self.env._("%(ref)s: device", ref=self.name),
+                "product_id": self.product_id.id,
+                "product_uom": self.product_id.uom_id.id,
+                "product_uom_qty": 1.0,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": self.partner_id.id,
+                "restrict_partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "origin": self.name,
+                "group_id": self.procurement_group_id.id,
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product_id.id,
+                            "lot_id": self.lot_id.id,
+                            "quantity": 1.0,
+                            "product_uom_id": self.product_id.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "owner_id": self.partner_id.id,
+                            "company_id": self.company_id.id,
+                        }
+                    )
+                ],
+                "picked": True,
+            }
+        )
+        move._action_done()
+        return move
+
+    def action_sc_move_device(self, destination):
+        """Relocate the device to ``destination`` (a desk, shelf or bin)."""
+        self.ensure_one()
+        if destination.usage != "internal" or destination.warehouse_id != self.branch_id:
+            raise UserError(
+                self.env._(
+                    "%(location)s is not a storage place of branch %(branch)s.",
+                    location=destination.display_name,
+                    branch=self.branch_id.name,
+                )
+            )
+        source = self.device_location_id
+        if not source:
+            raise UserError(
+                self.env._(
+                    "The device of repair %(ref)s is not in the service center.",
+                    ref=self.name,
+                )
+            )
+        return self._sc_move_device(source, destination)
+
+    # ------------------------------------------------------------------
+    # Engineering
+    # ------------------------------------------------------------------
+    def action_sc_start_diagnosis(self):
+        self._sc_check_group(
+            "repair_service_center.group_sc_engineer", self.env._("start a diagnosis")
+        )
+        for repair in self:
+            if not repair.engineer_id and self.env.user.sc_is_engineer:
+                repair.engineer_id = self.env.user
+        self._sc_set_stage("diagnosis")
+        self.filtered(lambda r: r.state == "confirmed").action_repair_start()
+        return True
+
+    def action_sc_start_repair(self):
+        self._sc_check_group(
+            "repair_service_center.group_sc_engineer", self.env._("start a repair")
+        )
+        missing = self.filtered(lambda r: not r._sc_parts_ready())
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Repair %(ref)s still waits for parts: request them first.",
+                    ref=missing[0].name,
+                )
+            )
+        self._sc_set_stage("in_repair")
+        return True
+
+    def _sc_part_moves(self):
+        return self.move_ids.filtered(
+            lambda m: m.repair_line_type == "add" and m.state not in ("done", "cancel")
+        )
+
+    def _sc_parts_ready(self):
+        self.ensure_one()
+        return all(move.state == "assigned" for move in self._sc_part_moves())
+
+    def action_sc_request_parts(self):
+        """Reserve stocked parts by a transfer to the repair; buy the rest."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_engineer", self.env._("request parts")
+        )
+        for repair in self:
+            if repair.service_stage not in ("diagnosis", "in_repair", "waiting_parts"):
+                raise UserError(
+                    self.env._(
+                        "Parts can be requested during diagnosis or repair only "
+                        "(repair %(ref)s is “%(stage)s”).",
+                        ref=repair.name,
+                        stage=repair._sc_stage_label(repair.service_stage),
+                    )
+                )
+            moves = repair._sc_part_moves().filtered(
+                lambda m: m.state != "assigned" and not m.move_orig_ids
+            )
+            if not moves and not repair._sc_part_moves():
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s has no parts to request: add them on the "
+                        "Parts tab first.",
+                        ref=repair.name,
+                    )
+                )
+            # Parts already waiting in the issue location are simply reserved.
+            moves._action_assign()
+            moves = moves.filtered(lambda m: m.state != "assigned")
+            if moves:
+                repair._sc_create_parts_transfer(moves)
+        for repair in self:
+            stage = "in_repair" if repair._sc_parts_ready() else "waiting_parts"
+            if repair.service_stage != stage:
+                repair._sc_set_stage(stage)
+        return True
+
+    def _sc_create_parts_transfer(self, repair_moves):
+        """One internal transfer from the parts stock to the repair.
+
+        Quantities on hand are reserved at once; what is missing comes from a
+        purchase order (the purchase is chained to the transfer line).
+        """
+        self.ensure_one()
+        warehouse = self.branch_id
+        stock_location = warehouse.lot_stock_id
+        parts_location = self.location_id
+        buy_route = self.env.ref("purchase_stock.route_warehouse0_buy", raise_if_not_found=False)
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": stock_location.id,
+                "location_dest_id": parts_location.id,
+                "origin": self.name,
+                "group_id": self.procurement_group_id.id,
+                "partner_id": False,
+                "company_id": self.company_id.id,
+            }
+        )
+        move_vals = []
+        free_by_product = {}
+        for move in repair_moves:
+            product = move.product_id
+            if product not in free_by_product:
+                free_by_product[product] = product.with_context(
+                    location=stock_location.id
+                ).free_qty
+            need = move.product_qty - move.quantity
+            if float_is_zero(need, precision_rounding=product.uom_id.rounding):
+                continue
+            from_stock = min(max(free_by_product[product], 0.0), need)
+            free_by_product[product] -= from_stock
+            to_buy = need - from_stock
+            common = {
+                "name": self.name,
+                "product_id": product.id,
+                "product_uom": product.uom_id.id,
+                "location_id": stock_location.id,
+                "location_dest_id": parts_location.id,
+                "picking_id": picking.id,
+                "group_id": self.procurement_group_id.id,
+                "origin": self.name,
+                "company_id": self.company_id.id,
+                "move_dest_ids": [Command.link(move.id)],
+                "warehouse_id": warehouse.id,
+            }
+            if float_compare(from_stock, 0.0, precision_rounding=product.uom_id.rounding) > 0:
+                move_vals.append(dict(common, product_uom_qty=from_stock, procure_method="make_to_stock"))
+            if float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding) > 0:
+                if not product.seller_ids:
+                    raise UserError(
+                        self.env._(
+                            "%(part)s is out of stock and has no vendor to buy it "
+                            "from: add a vendor on the product first.",
+                            part=product.display_name,
+                        )
+                    )
+                move_vals.append(
+                    dict(
+                        common,
+                        product_uom_qty=to_buy,
+                        procure_method="make_to_order",
+                        route_ids=[Command.set(buy_route.ids)] if buy_route else [],
+                    )
+                )
+        if not move_vals:
+            picking.unlink()
+            return self.env["stock.picking"]
+        self.env["stock.move"].create(move_vals)
+        picking.action_confirm()
+        picking.action_assign()
+        self.message_post(
+            body=self.env._(
+                "Parts requested: transfer %(picking)s.", picking=picking.name
+            )
+        )
+        return picking
+
+    def _sc_check_parts_arrived(self):
+        """Return repairs waiting for parts to work once all parts are reserved."""
+        for repair in self.filtered(lambda r: r.service_stage == "waiting_parts"):
+            if repair._sc_parts_ready():
+                repair._sc_set_stage("in_repair")
+                repair.message_post(
+                    body=self.env._("All parts are here: the repair can go on.")
+                )
+
+    def action_sc_set_ready(self):
+        """Finish the repair: consume parts, put the device on the ready shelf."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_engineer", self.env._("finish a repair")
+        )
+        for repair in self:
+            if repair.service_stage != "in_repair":
+                repair._sc_check_transition("ready")
+            if not repair._sc_parts_ready():
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s cannot be ready: some parts are not "
+                        "issued to it yet.",
+                        ref=repair.name,
+                    )
+                )
+            location = repair.device_location_id
+            if location:
+                repair.product_location_src_id = location
+            repair.product_location_dest_id = repair.branch_id.sc_ready_location_id
+        self.action_repair_end()
+        self._sc_set_stage("ready")
+        self._sc_ensure_sale_order()
+        return True
+
+    def _sc_ensure_sale_order(self):
+        """Create the quotation of the repair with its catalog works."""
+        for repair in self.filtered(lambda r: not r.sale_order_id and r.partner_id):
+            repair.action_create_sale_order()
+            lines = [
+                {
+                    "order_id": repair.sale_order_id.id,
+                    "product_id": work.product_id.id,
+                    "name": work.name,
+                    "product_uom_qty": 1.0,
+                    "price_unit": work.list_price,
+                }
+                for work in repair.service_work_ids
+                if work.product_id
+            ]
+            if lines:
+                self.env["sale.order.line"].create(lines)
+
+    def action_sc_deliver(self):
+        """Hand the device back to its owner."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_receptionist",
+            self.env._("hand a device over"),
+        )
+        customer_location = self.env.ref("stock.stock_location_customers")
+        self._sc_check_transition("delivered")
+        for repair in self:
+            if repair.device_location_id:
+                repair._sc_move_device(repair.device_location_id, customer_location)
+        self._sc_set_stage("delivered")
+        return True
+
+    def action_sc_cancel(self):
+        """Cancel the repair and give the device back if it is in the house."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_receptionist", self.env._("cancel a repair")
+        )
+        self._sc_check_transition("cancelled")
+        customer_location = self.env.ref("stock.stock_location_customers")
+        for repair in self:
+            if repair.device_location_id:
+                repair._sc_move_device(repair.device_location_id, customer_location)
+        self.filtered(lambda r: r.state != "cancel").action_repair_cancel()
+        self._sc_set_stage("cancelled")
+        return True
+
+    # ------------------------------------------------------------------
+    # Engineers' workload and deadlines
+    # ------------------------------------------------------------------
+    def _sc_engineer_queue_hours(self, engineers):
+        """Estimated hours of the open repairs of each engineer (one query)."""
+        # sudo: an engineer's queue spans every branch they work in, including
+        # branches the manager planning the deadline may not read.
+        groups = self.env["repair.order"].sudo()._read_group(
+            [
+                ("engineer_id", "in", engineers.ids),
+                ("service_stage", "in", OPEN_STAGES),
+                ("id", "not in", self.ids),
+            ],
+            ["engineer_id"],
+            ["estimated_hours:sum"],
+        )
+        return {engineer: hours for engineer, hours in groups}
+
+    @api.model
+    def _sc_plan_deadline(self, engineer, hours, queue_hours, calendar, start=None):
+        """Earliest end of the working day on which ``engineer`` finishes.
+
+        The engineer works ``sc_daily_capacity`` hours on each working day of
+        ``calendar`` starting today; their queue comes first.
+        """
+        capacity = engineer.sc_daily_capacity
+        if float_compare(capacity, 0.0, precision_digits=2) <= 0:
+            raise UserError(
+                self.env._(
+                    "Engineer %(name)s has no daily capacity: set it in the "
+                    "engineer's settings before assigning repairs.",
+                    name=engineer.name,
+                )
+            )
+        start = start or fields.Datetime.now()
+        days_needed = max(math.ceil(round((queue_hours + hours) / capacity, 6)), 1)
+        day = start.date()
+        found = 0
+        for _attempt in range(3660):
+            if not calendar or calendar._works_on_date(day):
+                found += 1
+                if found == days_needed:
+                    break
+            day += timedelta(days=1)
+        end_hour = 18.0
+        if calendar:
+            hours_to = [
+                att.hour_to
+                for att in calendar.attendance_ids
+                if att.dayofweek == str(day.weekday()) and att.day_period != "lunch"
+            ]
+            end_hour = max(hours_to, default=end_hour)
+        local = datetime.combine(day, time()) + timedelta(hours=end_hour)
+        return self._sc_local_to_utc(local, calendar)
+
+    @api.model
+    def _sc_local_to_utc(self, local_dt, calendar):
+        tz = pytz.timezone((calendar and calendar.tz) or self.env.user.tz or "UTC")
+        return tz.localize(local_dt).astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _sc_proposed_deadline(self):
+        self.ensure_one()
+        if not self.engineer_id:
+            return False
+        queue = self._sc_engineer_queue_hours(self.engineer_id)
+        calendar = self.branch_id.sc_calendar_id or self.company_id.resource_calendar_id
+        return self._sc_plan_deadline(
+            self.engineer_id,
+            self.estimated_hours,
+            queue.get(self.engineer_id, 0.0),
+            calendar,
+        )
+
+    def _sc_apply_proposed_deadline(self):
+        for repair in self:
+            deadline = repair._sc_proposed_deadline()
+            repair.with_context(
+                sc_deadline_reason=self.env._(
+                    "Proposed from the workload of %(engineer)s.",
+                    engineer=repair.engineer_id.name,
+                )
+            ).date_deadline = deadline
+
+    def _sc_log_deadline_change(self, new_deadline):
+        new_deadline = fields.Datetime.to_datetime(new_deadline)
+        reason = self.env.context.get("sc_deadline_reason")
+        logs = []
+        for repair in self:
+            if repair.date_deadline == new_deadline:
+                continue
+            if repair.date_deadline and not reason:
+                raise UserError(
+                    self.env._(
+                        "Changing the deadline of %(ref)s needs a reason: use "
+                        "“Change Deadline”.",
+                        ref=repair.name,
+                    )
+                )
+            logs.append(
+                {
+                    "repair_id": repair.id,
+                    "user_id": self.env.uid,
+                    "old_deadline": repair.date_deadline,
+                    "new_deadline": new_deadline,
+                    "reason": reason or self.env._("Deadline set."),
+                }
+            )
+        if logs:
+            # The log is an audit trail: rows come from here only.
+            self.env["repair.deadline.log"].sudo().create(logs)
+
+    def action_sc_change_deadline(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Deadline"),
+            "res_model": "repair.deadline.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_repair_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Navigation
+    # ------------------------------------------------------------------
+    def action_sc_device_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "repair_service_center.repair_order_sc_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Device History"),
+                "domain": [("lot_id", "=", self.lot_id.id), ("id", "!=", self.id)],
+                "context": {"create": False},
+            }
+        )
+        return action
+
+    def action_sc_view_parts_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["domain"] = [("id", "in", self.parts_picking_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def _sc_barcode_svg(self, **options):
+        """The order number as an inline SVG barcode for receipts and labels."""
+        self.ensure_one()
+        return code128_svg(self.name, **options)
+
+    def action_sc_print_receipt(self):
+        return self.env.ref(
+            "repair_service_center.action_report_repair_receipt"
+        ).report_action(self)
+
+    def action_sc_print_label(self):
+        return self.env.ref(
+            "repair_service_center.action_report_repair_label"
+        ).report_action(self)
+
+    @api.constrains("engineer_id", "branch_id")
+    def _check_engineer_branch(self):
+        for repair in self.filtered("engineer_id"):
+            if repair.branch_id and repair.branch_id not in repair.engineer_id.sc_branch_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(engineer)s does not work in branch %(branch)s.",
+                        engineer=repair.engineer_id.name,
+                        branch=repair.branch_id.name,
+                    )
+                )

@@ -1,0 +1,1 @@
+from .barcode_svg import code128_svg

@@ -1,0 +1,49 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class RepairDeadlineWizard(models.TransientModel):
+    _name = "repair.deadline.wizard"
+    _description = "Change Repair Deadline"
+
+    repair_id = fields.Many2one("repair.order", required=True, ondelete="cascade")
+    engineer_id = fields.Many2one(related="repair_id.engineer_id")
+    current_deadline = fields.Datetime(related="repair_id.date_deadline")
+    proposed_deadline = fields.Datetime(
+        compute="_compute_proposed_deadline",
+        help="Earliest deadline the engineer's queue and the branch's working "
+        "days allow.",
+    )
+    new_deadline = fields.Datetime(
+        string="New Deadline",
+        compute="_compute_new_deadline",
+        store=True,
+        readonly=False,
+        required=True,
+    )
+    reason = fields.Text(required=True)
+
+    @api.depends("repair_id", "repair_id.engineer_id")
+    def _compute_proposed_deadline(self):
+        for wizard in self:
+            wizard.proposed_deadline = (
+                wizard.repair_id._sc_proposed_deadline() if wizard.engineer_id else False
+            )
+
+    @api.depends("proposed_deadline")
+    def _compute_new_deadline(self):
+        for wizard in self:
+            if not wizard.new_deadline:
+                wizard.new_deadline = wizard.proposed_deadline or wizard.current_deadline
+
+    def action_apply(self):
+        self.ensure_one()
+        self.repair_id._sc_check_group(
+            "repair_service_center.group_sc_manager", self.env._("change a deadline")
+        )
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason for the new deadline."))
+        self.repair_id.with_context(sc_deadline_reason=self.reason).write(
+            {"date_deadline": self.new_deadline}
+        )
+        return {"type": "ir.actions.act_window_close"}
