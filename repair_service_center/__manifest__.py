@@ -42,6 +42,11 @@
     "demo": [
         "demo/repair_service_center_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "repair_service_center/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,

@@ -674,6 +674,7 @@ class RepairOrder(models.Model):
             }
         )
         move._action_done()
+        self.invalidate_recordset(["device_location_id"])
         return move
 
     def action_sc_move_device(self, destination):
@@ -846,6 +847,7 @@ class RepairOrder(models.Model):
         self.env["stock.move"].create(move_vals)
         picking.action_confirm()
         picking.action_assign()
+        self.invalidate_recordset(["parts_picking_ids", "parts_picking_count"])
         self.message_post(
             body=self.env._(
                 "Parts requested: transfer %(picking)s.", picking=picking.name
@@ -890,6 +892,9 @@ class RepairOrder(models.Model):
     def _sc_ensure_sale_order(self):
         """Create the quotation of the repair with its catalog works."""
         for repair in self.filtered(lambda r: not r.sale_order_id and r.partner_id):
+            # sudo: the quotation is the repair's own billing document; the
+            # engineer who finishes the repair does not hold sales rights.
+            repair = repair.sudo()
             repair.action_create_sale_order()
             lines = [
                 {
@@ -903,7 +908,7 @@ class RepairOrder(models.Model):
                 if work.product_id
             ]
             if lines:
-                self.env["sale.order.line"].create(lines)
+                repair.env["sale.order.line"].create(lines)
 
     def action_sc_deliver(self):
         """Hand the device back to its owner."""

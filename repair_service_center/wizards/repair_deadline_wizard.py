@@ -19,6 +19,7 @@ class RepairDeadlineWizard(models.TransientModel):
         compute="_compute_new_deadline",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
     )
     reason = fields.Text(required=True)
@@ -30,11 +31,12 @@ class RepairDeadlineWizard(models.TransientModel):
                 wizard.repair_id._sc_proposed_deadline() if wizard.engineer_id else False
             )
 
-    @api.depends("proposed_deadline")
+    @api.depends("repair_id")
     def _compute_new_deadline(self):
         for wizard in self:
-            if not wizard.new_deadline:
-                wizard.new_deadline = wizard.proposed_deadline or wizard.current_deadline
+            repair = wizard.repair_id
+            proposed = repair._sc_proposed_deadline() if repair.engineer_id else False
+            wizard.new_deadline = proposed or repair.date_deadline
 
     def action_apply(self):
         self.ensure_one()
