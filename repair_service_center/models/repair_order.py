@@ -48,7 +48,6 @@ class RepairOrder(models.Model):
     # ------------------------------------------------------------------
     branch_id = fields.Many2one(
         "stock.warehouse",
-        string="Branch",
         compute="_compute_branch_id",
         store=True,
         index=True,
@@ -58,7 +57,6 @@ class RepairOrder(models.Model):
     )
     service_stage = fields.Selection(
         SERVICE_STAGES,
-        string="Service Stage",
         default="new",
         required=True,
         copy=False,
@@ -71,7 +69,7 @@ class RepairOrder(models.Model):
         string="In Stage Since", copy=False, readonly=True
     )
     stage_history_ids = fields.One2many(
-        "repair.stage.history", "repair_id", string="Stage History", readonly=True
+        "repair.stage.history", "repair_id", readonly=True
     )
     allowed_stage_ids = fields.Char(
         compute="_compute_allowed_stages",
@@ -82,7 +80,6 @@ class RepairOrder(models.Model):
     # Intake
     # ------------------------------------------------------------------
     client_phone = fields.Char(
-        string="Client Phone",
         compute="_compute_client_phone",
         store=True,
         readonly=False,
@@ -90,7 +87,6 @@ class RepairOrder(models.Model):
         "when no contact has this number.",
     )
     client_name = fields.Char(
-        string="Client Name",
         compute="_compute_client_phone",
         store=True,
         readonly=False,
@@ -104,9 +100,7 @@ class RepairOrder(models.Model):
         help="Serial number or IMEI of the device; its serial record is "
         "created on intake when it is new.",
     )
-    fault_description = fields.Text(
-        string="Fault (client's words)", tracking=True
-    )
+    fault_description = fields.Text(string="Fault (client's words)", tracking=True)
     device_condition = fields.Text(
         string="Cosmetic Condition",
         help="Scratches, cracks, dents… as seen at intake.",
@@ -116,7 +110,6 @@ class RepairOrder(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     quoted_price = fields.Monetary(
-        string="Quoted Price",
         currency_field="currency_id",
         compute="_compute_quoted_price",
         store=True,
@@ -124,7 +117,7 @@ class RepairOrder(models.Model):
         precompute=True,
         tracking=True,
     )
-    promised_date = fields.Date(string="Promised Date", tracking=True)
+    promised_date = fields.Date(tracking=True)
     intake_user_id = fields.Many2one(
         "res.users", string="Received By", readonly=True, copy=False
     )
@@ -139,7 +132,6 @@ class RepairOrder(models.Model):
         help="Typical works from the service catalog planned for this repair.",
     )
     estimated_hours = fields.Float(
-        string="Estimated Hours",
         compute="_compute_estimated_hours",
         store=True,
         readonly=False,
@@ -147,7 +139,6 @@ class RepairOrder(models.Model):
     )
     engineer_id = fields.Many2one(
         "res.users",
-        string="Engineer",
         tracking=True,
         index=True,
         domain="[('sc_is_engineer', '=', True), ('sc_branch_ids', 'in', branch_id)]",
@@ -161,7 +152,7 @@ class RepairOrder(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
-    diagnosis = fields.Text(string="Diagnosis", tracking=True)
+    diagnosis = fields.Text(tracking=True)
 
     # ------------------------------------------------------------------
     # Parts, device, money
@@ -174,7 +165,6 @@ class RepairOrder(models.Model):
     parts_picking_count = fields.Integer(compute="_compute_parts_picking_ids")
     device_location_id = fields.Many2one(
         "stock.location",
-        string="Device Location",
         compute="_compute_device_location_id",
         help="Where the client's device is stored right now.",
     )
@@ -227,7 +217,9 @@ class RepairOrder(models.Model):
         for repair in self:
             partner = repair.partner_id
             if partner:
-                repair.client_phone = partner.mobile or partner.phone or repair.client_phone
+                repair.client_phone = (
+                    partner.mobile or partner.phone or repair.client_phone
+                )
                 repair.client_name = partner.name
             else:
                 repair.client_phone = repair.client_phone
@@ -242,7 +234,9 @@ class RepairOrder(models.Model):
     @api.depends("service_work_ids")
     def _compute_estimated_hours(self):
         for repair in self:
-            repair.estimated_hours = sum(repair.service_work_ids.mapped("standard_hours"))
+            repair.estimated_hours = sum(
+                repair.service_work_ids.mapped("standard_hours")
+            )
 
     @api.depends("service_work_ids")
     def _compute_quoted_price(self):
@@ -323,7 +317,8 @@ class RepairOrder(models.Model):
                         repair.client_phone
                     )
                 except UserError:
-                    pass  # a half-typed phone finds nothing; confirmation checks it
+                    # A half-typed phone finds nothing; confirmation checks it.
+                    _logger.debug("No lookup for partial phone %r", repair.client_phone)
             if not partners:
                 repair.phone_repair_ids = False
                 continue
@@ -355,7 +350,9 @@ class RepairOrder(models.Model):
         if not self.client_phone or self.partner_id:
             return
         try:
-            partner = self.env["res.partner"]._sc_find_by_phone(self.client_phone, limit=1)
+            partner = self.env["res.partner"]._sc_find_by_phone(
+                self.client_phone, limit=1
+            )
         except UserError as error:
             return {"warning": {"title": self.env._("Phone"), "message": str(error)}}
         if partner:
@@ -406,8 +403,12 @@ class RepairOrder(models.Model):
             self._sc_check_transition(new_stage)
         if "date_deadline" in vals:
             self._sc_log_deadline_change(vals["date_deadline"])
-            vals.setdefault("schedule_date", vals["date_deadline"] or fields.Datetime.now())
-        old_stages = {repair.id: repair.service_stage for repair in self} if new_stage else {}
+            vals.setdefault(
+                "schedule_date", vals["date_deadline"] or fields.Datetime.now()
+            )
+        old_stages = (
+            {repair.id: repair.service_stage for repair in self} if new_stage else {}
+        )
         old_engineers = (
             {repair.id: repair.engineer_id for repair in self}
             if "engineer_id" in vals
@@ -429,7 +430,9 @@ class RepairOrder(models.Model):
     # Stage machine
     # ------------------------------------------------------------------
     def _sc_stage_label(self, stage):
-        return dict(self._fields["service_stage"]._description_selection(self.env))[stage]
+        return dict(self._fields["service_stage"]._description_selection(self.env))[
+            stage
+        ]
 
     def _sc_check_transition(self, new_stage):
         for repair in self:
@@ -523,9 +526,7 @@ class RepairOrder(models.Model):
                             phone=number,
                         )
                     )
-                partner = Partner.create(
-                    {"name": repair.client_name, "mobile": number}
-                )
+                partner = Partner.create({"name": repair.client_name, "mobile": number})
             repair.partner_id = partner
 
     def _sc_resolve_lot(self):
@@ -573,9 +574,14 @@ class RepairOrder(models.Model):
                 )
             if not repair.product_id:
                 raise UserError(
-                    self.env._("Repair %(ref)s: choose the device model.", ref=repair.name)
+                    self.env._(
+                        "Repair %(ref)s: choose the device model.", ref=repair.name
+                    )
                 )
-            if repair.product_id.tracking != "serial" or not repair.product_id.is_storable:
+            if (
+                repair.product_id.tracking != "serial"
+                or not repair.product_id.is_storable
+            ):
                 raise UserError(
                     self.env._(
                         "The device model %(model)s must be a stored product "
@@ -680,7 +686,10 @@ class RepairOrder(models.Model):
     def action_sc_move_device(self, destination):
         """Relocate the device to ``destination`` (a desk, shelf or bin)."""
         self.ensure_one()
-        if destination.usage != "internal" or destination.warehouse_id != self.branch_id:
+        if (
+            destination.usage != "internal"
+            or destination.warehouse_id != self.branch_id
+        ):
             raise UserError(
                 self.env._(
                     "%(location)s is not a storage place of branch %(branch)s.",
@@ -783,7 +792,9 @@ class RepairOrder(models.Model):
         warehouse = self.branch_id
         stock_location = warehouse.lot_stock_id
         parts_location = self.location_id
-        buy_route = self.env.ref("purchase_stock.route_warehouse0_buy", raise_if_not_found=False)
+        buy_route = self.env.ref(
+            "purchase_stock.route_warehouse0_buy", raise_if_not_found=False
+        )
         picking = self.env["stock.picking"].create(
             {
                 "picking_type_id": warehouse.int_type_id.id,
@@ -822,9 +833,23 @@ class RepairOrder(models.Model):
                 "move_dest_ids": [Command.link(move.id)],
                 "warehouse_id": warehouse.id,
             }
-            if float_compare(from_stock, 0.0, precision_rounding=product.uom_id.rounding) > 0:
-                move_vals.append(dict(common, product_uom_qty=from_stock, procure_method="make_to_stock"))
-            if float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding) > 0:
+            if (
+                float_compare(
+                    from_stock, 0.0, precision_rounding=product.uom_id.rounding
+                )
+                > 0
+            ):
+                move_vals.append(
+                    dict(
+                        common,
+                        product_uom_qty=from_stock,
+                        procure_method="make_to_stock",
+                    )
+                )
+            if (
+                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
+                > 0
+            ):
                 if not product.seller_ids:
                     raise UserError(
                         self.env._(
@@ -945,14 +970,18 @@ class RepairOrder(models.Model):
         """Estimated hours of the open repairs of each engineer (one query)."""
         # sudo: an engineer's queue spans every branch they work in, including
         # branches the manager planning the deadline may not read.
-        groups = self.env["repair.order"].sudo()._read_group(
-            [
-                ("engineer_id", "in", engineers.ids),
-                ("service_stage", "in", OPEN_STAGES),
-                ("id", "not in", self.ids),
-            ],
-            ["engineer_id"],
-            ["estimated_hours:sum"],
+        groups = (
+            self.env["repair.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("engineer_id", "in", engineers.ids),
+                    ("service_stage", "in", OPEN_STAGES),
+                    ("id", "not in", self.ids),
+                ],
+                ["engineer_id"],
+                ["estimated_hours:sum"],
+            )
         )
         return {engineer: hours for engineer, hours in groups}
 
@@ -1104,7 +1133,10 @@ class RepairOrder(models.Model):
     @api.constrains("engineer_id", "branch_id")
     def _check_engineer_branch(self):
         for repair in self.filtered("engineer_id"):
-            if repair.branch_id and repair.branch_id not in repair.engineer_id.sc_branch_ids:
+            if (
+                repair.branch_id
+                and repair.branch_id not in repair.engineer_id.sc_branch_ids
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(engineer)s does not work in branch %(branch)s.",

@@ -35,7 +35,6 @@ class RepairServiceWork(models.Model):
         string="Standard Price", currency_field="currency_id", required=True
     )
     standard_hours = fields.Float(
-        string="Standard Hours",
         required=True,
         default=1.0,
         help="Engineer hours this work usually takes; feeds workload and deadlines.",
@@ -63,4 +62,6 @@ class RepairServiceWork(models.Model):
     @api.depends("name", "categ_id", "list_price")
     def _compute_display_name(self):
         for work in self:
-            work.display_name = f"{work.name} ({work.categ_id.name})" if work.categ_id else work.name
+            work.display_name = (
+                f"{work.name} ({work.categ_id.name})" if work.categ_id else work.name
+            )

@@ -11,9 +11,9 @@ class RepairWorkloadReport(models.Model):
     _order = "engineer_id, date_deadline"
     _rec_name = "repair_id"
 
-    repair_id = fields.Many2one("repair.order", string="Repair", readonly=True)
-    engineer_id = fields.Many2one("res.users", string="Engineer", readonly=True)
-    branch_id = fields.Many2one("stock.warehouse", string="Branch", readonly=True)
+    repair_id = fields.Many2one("repair.order", readonly=True)
+    engineer_id = fields.Many2one("res.users", readonly=True)
+    branch_id = fields.Many2one("stock.warehouse", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     service_stage = fields.Selection(SERVICE_STAGES, string="Stage", readonly=True)
     product_id = fields.Many2one("product.product", string="Device", readonly=True)
@@ -22,10 +22,8 @@ class RepairWorkloadReport(models.Model):
     estimated_hours = fields.Float(string="Hours", readonly=True)
     repair_count = fields.Integer(string="Open Repairs", readonly=True)
     overdue_count = fields.Integer(string="Overdue", readonly=True)
-    is_overdue = fields.Boolean(string="Is Overdue", readonly=True)
-    daily_capacity = fields.Float(
-        string="Daily Capacity", readonly=True, aggregator="max"
-    )
+    is_overdue = fields.Boolean(readonly=True)
+    daily_capacity = fields.Float(readonly=True, aggregator="max")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

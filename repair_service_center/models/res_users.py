@@ -28,7 +28,9 @@ class ResUsers(models.Model):
         "used to propose deadlines from the engineer's queue.",
     )
     sc_is_engineer = fields.Boolean(
-        string="Is Engineer", compute="_compute_sc_is_engineer", search="_search_sc_is_engineer"
+        string="Is Engineer",
+        compute="_compute_sc_is_engineer",
+        search="_search_sc_is_engineer",
     )
 
     @api.depends("sc_branch_ids")

@@ -15,26 +15,40 @@ class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
 
     sc_reception_location_id = fields.Many2one(
-        "stock.location", string="Reception", check_company=True, copy=False,
+        "stock.location",
+        string="Reception",
+        check_company=True,
+        copy=False,
         help="Where devices received from clients are placed first.",
     )
     sc_manager_desk_location_id = fields.Many2one(
         "stock.location", string="Manager's Desk", check_company=True, copy=False
     )
     sc_engineering_location_id = fields.Many2one(
-        "stock.location", string="Engineering", check_company=True, copy=False,
+        "stock.location",
+        string="Engineering",
+        check_company=True,
+        copy=False,
         help="Parent of the engineers' desks.",
     )
     sc_storage_location_id = fields.Many2one(
-        "stock.location", string="Storage", check_company=True, copy=False,
+        "stock.location",
+        string="Storage",
+        check_company=True,
+        copy=False,
         help="Parent of the shelves and bins where devices wait.",
     )
     sc_ready_location_id = fields.Many2one(
-        "stock.location", string="Ready Shelf", check_company=True, copy=False,
+        "stock.location",
+        string="Ready Shelf",
+        check_company=True,
+        copy=False,
         help="Where repaired devices wait for their owners.",
     )
     sc_parts_location_id = fields.Many2one(
-        "stock.location", string="Parts Issued to Repairs", check_company=True,
+        "stock.location",
+        string="Parts Issued to Repairs",
+        check_company=True,
         copy=False,
         help="Parts transferred from the parts stock for a repair wait here "
         "until the engineer consumes them.",

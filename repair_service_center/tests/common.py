@@ -52,7 +52,9 @@ class ServiceCenterCase(TransactionCase):
             )
 
         cls.receptionist = user("sc_reception_a", "group_sc_receptionist", cls.branch_a)
-        cls.receptionist_b = user("sc_reception_b", "group_sc_receptionist", cls.branch_b)
+        cls.receptionist_b = user(
+            "sc_reception_b", "group_sc_receptionist", cls.branch_b
+        )
         cls.engineer = user(
             "sc_engineer_a", "group_sc_engineer", cls.branch_a, sc_daily_capacity=6.0
         )
@@ -107,7 +109,11 @@ class ServiceCenterCase(TransactionCase):
             cls.part_screen, cls.branch_a.lot_stock_id, 2.0
         )
         cls.service_product = cls.env["product.product"].create(
-            {"name": "Screen replacement service", "type": "service", "list_price": 2500}
+            {
+                "name": "Screen replacement service",
+                "type": "service",
+                "list_price": 2500,
+            }
         )
         Work = cls.env["repair.service.work"]
         cls.work_screen = Work.create(
@@ -145,7 +151,9 @@ class ServiceCenterCase(TransactionCase):
         }
         values.update(vals)
         values = {key: value for key, value in values.items() if value is not None}
-        return cls.env["repair.order"].with_user(user or cls.receptionist).create(values)
+        return (
+            cls.env["repair.order"].with_user(user or cls.receptionist).create(values)
+        )
 
     @classmethod
     def _received_repair(cls, serial="SN-0001", **vals):

@@ -33,25 +33,37 @@ class TestIntake(ServiceCenterCase):
             [("origin", "=", repair.name), ("product_id", "=", self.device.id)]
         )
         self.assertEqual(move.state, "done")
-        self.assertEqual(move.location_id, self.env.ref("stock.stock_location_customers"))
+        self.assertEqual(
+            move.location_id, self.env.ref("stock.stock_location_customers")
+        )
         self.assertEqual(move.move_line_ids.owner_id, self.client)
-        self.assertEqual(repair.device_location_id, self.branch_a.sc_reception_location_id)
+        self.assertEqual(
+            repair.device_location_id, self.branch_a.sc_reception_location_id
+        )
 
     def test_new_client_created_from_phone_in_any_format(self):
         repair = self._new_repair(
-            serial="SN-NEW-CLIENT", client_phone="8 (903) 555-12-34", client_name="Olga Sidorova"
+            serial="SN-NEW-CLIENT",
+            client_phone="8 (903) 555-12-34",
+            client_name="Olga Sidorova",
         )
         repair.action_sc_confirm_intake()
         self.assertEqual(repair.partner_id.name, "Olga Sidorova")
         self.assertEqual(repair.partner_id.phone_sanitized, "+79035551234")
         # The next intake with the same phone written differently finds her.
-        repair_2 = self._new_repair(serial="SN-NEW-CLIENT-2", client_phone="+7 903 555 12 34")
+        repair_2 = self._new_repair(
+            serial="SN-NEW-CLIENT-2", client_phone="+7 903 555 12 34"
+        )
         repair_2.action_sc_confirm_intake()
         self.assertEqual(repair_2.partner_id, repair.partner_id)
 
     def test_existing_serial_is_reused(self):
         lot = self.env["stock.lot"].create(
-            {"name": "SN-KNOWN", "product_id": self.device.id, "company_id": self.company.id}
+            {
+                "name": "SN-KNOWN",
+                "product_id": self.device.id,
+                "company_id": self.company.id,
+            }
         )
         repair = self._received_repair(serial="SN-KNOWN")
         self.assertEqual(repair.lot_id, lot)
@@ -120,5 +132,5 @@ class TestIntake(ServiceCenterCase):
         repair.env.invalidate_all()
         # Partner lookup, serial creation, the stock move, stage history and
         # chatter tracking: bounded, independent of how many repairs exist.
-        with self.assertQueryCount(150):
+        with self.assertQueryCount(125):
             repair.action_sc_confirm_intake()

@@ -64,7 +64,9 @@ class TestPartsAndHandover(ServiceCenterCase):
         self.assertEqual(on_hand.product_uom_qty, 2.0)
         po_lines = transfer_moves.created_purchase_line_ids
         self.assertEqual(
-            sorted(po_lines.mapped(lambda l: (l.product_id.name, l.product_qty))),
+            sorted(
+                po_lines.mapped(lambda line: (line.product_id.name, line.product_qty))
+            ),
             [("Test Phone X battery", 1.0), ("Test Phone X screen", 1.0)],
         )
         self.assertEqual(po_lines.order_id.partner_id, self.vendor)
@@ -126,7 +128,9 @@ class TestPartsAndHandover(ServiceCenterCase):
             order="id desc",
             limit=1,
         )
-        self.assertEqual(last_move.location_dest_id, self.env.ref("stock.stock_location_customers"))
+        self.assertEqual(
+            last_move.location_dest_id, self.env.ref("stock.stock_location_customers")
+        )
         self.assertEqual(last_move.move_line_ids.owner_id, self.client)
 
     def test_cannot_be_ready_with_missing_parts(self):
@@ -136,7 +140,11 @@ class TestPartsAndHandover(ServiceCenterCase):
             {
                 "move_ids": [
                     Command.create(
-                        {"product_id": self.part_battery.id, "product_uom_qty": 1, "repair_line_type": "add"}
+                        {
+                            "product_id": self.part_battery.id,
+                            "product_uom_qty": 1,
+                            "repair_line_type": "add",
+                        }
                     )
                 ]
             }

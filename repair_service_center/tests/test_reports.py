@@ -6,7 +6,9 @@ from .common import ServiceCenterCase
 @tagged("post_install", "-at_install")
 class TestReports(ServiceCenterCase):
     def test_receipt_has_everything_and_an_inline_barcode(self):
-        repair = self._received_repair(serial="IMEI-111222333", promised_date="2099-01-31")
+        repair = self._received_repair(
+            serial="IMEI-111222333", promised_date="2099-01-31"
+        )
         html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
             "repair_service_center.action_report_repair_receipt", repair.ids
         )
@@ -39,7 +41,9 @@ class TestReports(ServiceCenterCase):
         pdf, fmt = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("repair_service_center.action_report_repair_receipt", repair.ids)
+            ._render_qweb_pdf(
+                "repair_service_center.action_report_repair_receipt", repair.ids
+            )
         )
         self.assertEqual(fmt, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

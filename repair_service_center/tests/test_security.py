@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import ServiceCenterCase
@@ -33,8 +33,10 @@ class TestBranchSecurity(ServiceCenterCase):
 
     def test_engineer_and_operator_see_own_branch_only(self):
         for user in (self.engineer, self.operator, self.manager):
-            found = self.env["repair.order"].with_user(user).search(
-                [("id", "in", (self.repair_a | self.repair_b).ids)]
+            found = (
+                self.env["repair.order"]
+                .with_user(user)
+                .search([("id", "in", (self.repair_a | self.repair_b).ids)])
             )
             self.assertEqual(found, self.repair_a, user.login)
 
@@ -45,8 +47,10 @@ class TestBranchSecurity(ServiceCenterCase):
 
     def test_granting_a_branch_opens_its_repairs(self):
         self.receptionist.sc_branch_ids = self.branch_a | self.branch_b
-        found = self.env["repair.order"].with_user(self.receptionist).search(
-            [("id", "in", (self.repair_a | self.repair_b).ids)]
+        found = (
+            self.env["repair.order"]
+            .with_user(self.receptionist)
+            .search([("id", "in", (self.repair_a | self.repair_b).ids)])
         )
         self.assertEqual(found, self.repair_a | self.repair_b)
 
@@ -56,7 +60,7 @@ class TestBranchSecurity(ServiceCenterCase):
         self.assertTrue(History.search([("repair_id", "=", self.repair_a.id)]))
 
     def test_current_branch_must_be_allowed(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.receptionist.with_user(self.receptionist).write(
                 {"sc_branch_id": self.branch_b.id}
             )

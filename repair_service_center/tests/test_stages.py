@@ -68,5 +68,5 @@ class TestStages(ServiceCenterCase):
         repair = self._received_repair(serial="SN-QC-STAGE")
         repair = repair.with_user(self.engineer)
         repair.env.invalidate_all()
-        with self.assertQueryCount(45):
+        with self.assertQueryCount(28):
             repair._sc_set_stage("diagnosis")

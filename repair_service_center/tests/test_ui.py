@@ -6,7 +6,9 @@ from odoo.tests import HttpCase, new_test_user, tagged
 class TestIntakeTour(HttpCase):
     def test_receptionist_takes_in_a_device(self):
         self.env.company.country_id = self.env.ref("base.ru")
-        branch = self.env["stock.warehouse"].create({"name": "Tour Branch", "code": "TOUR"})
+        branch = self.env["stock.warehouse"].create(
+            {"name": "Tour Branch", "code": "TOUR"}
+        )
         receptionist = new_test_user(
             self.env,
             login="tour_receptionist",
@@ -15,19 +17,24 @@ class TestIntakeTour(HttpCase):
         )
         self.assertEqual(receptionist.sc_branch_id, branch)
         self.env["product.product"].create(
-            {"name": "Tour Phone", "type": "consu", "is_storable": True, "tracking": "serial"}
+            {
+                "name": "Tour Phone",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
         )
         self.start_tour(
             "/odoo/action-repair_service_center.repair_order_sc_intake_action",
             "repair_service_center_intake",
             login="tour_receptionist",
         )
-        repair = self.env["repair.order"].search([("serial_number", "=", "TOUR-IMEI-0001")])
+        repair = self.env["repair.order"].search(
+            [("serial_number", "=", "TOUR-IMEI-0001")]
+        )
         self.assertEqual(repair.service_stage, "received")
         self.assertEqual(repair.branch_id, branch)
         self.assertEqual(repair.partner_id.name, "Tour Client")
         self.assertEqual(repair.partner_id.phone_sanitized, "+79260001122")
         self.assertEqual(repair.intake_user_id, receptionist)
-        self.assertEqual(
-            repair.device_location_id, branch.sc_reception_location_id
-        )
+        self.assertEqual(repair.device_location_id, branch.sc_reception_location_id)

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ServiceCenterCase
@@ -83,13 +83,19 @@ class TestWorkload(ServiceCenterCase):
         wizard = self.env["repair.deadline.wizard"].create(
             {"repair_id": repair.id, "reason": "I want more time"}
         )
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             wizard.with_user(self.engineer).action_apply()
 
     def test_workload_report(self):
-        r1 = self._assign(self._received_repair(serial="SN-R1", estimated_hours=2.0), self.engineer)
-        self._assign(self._received_repair(serial="SN-R2", estimated_hours=3.0), self.engineer)
-        self._assign(self._received_repair(serial="SN-R3", estimated_hours=1.0), self.engineer_2)
+        r1 = self._assign(
+            self._received_repair(serial="SN-R1", estimated_hours=2.0), self.engineer
+        )
+        self._assign(
+            self._received_repair(serial="SN-R2", estimated_hours=3.0), self.engineer
+        )
+        self._assign(
+            self._received_repair(serial="SN-R3", estimated_hours=1.0), self.engineer_2
+        )
         with freeze_time("2026-03-12 07:00:00"):
             self.env.flush_all()
             Report = self.env["repair.workload.report"].with_user(self.manager)
@@ -104,7 +110,9 @@ class TestWorkload(ServiceCenterCase):
         # The report counts open repairs only.
         r1.with_user(self.receptionist).action_sc_cancel()
         self.env.flush_all()
-        rows = self.env["repair.workload.report"].search([("engineer_id", "=", self.engineer.id)])
+        rows = self.env["repair.workload.report"].search(
+            [("engineer_id", "=", self.engineer.id)]
+        )
         self.assertEqual(len(rows), 1)
 
     def test_engineer_must_work_in_branch(self):
@@ -112,11 +120,13 @@ class TestWorkload(ServiceCenterCase):
             {
                 "name": "Branch B engineer",
                 "login": "sc_eng_b",
-                "groups_id": [(6, 0, [self.env.ref("repair_service_center.group_sc_engineer").id])],
+                "groups_id": [
+                    (6, 0, [self.env.ref("repair_service_center.group_sc_engineer").id])
+                ],
                 "sc_branch_ids": [(6, 0, self.branch_b.ids)],
                 "sc_daily_capacity": 6,
             }
         )
         repair = self._received_repair(serial="SN-OTHERBRANCH")
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self._assign(repair, other)

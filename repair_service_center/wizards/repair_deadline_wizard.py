@@ -15,7 +15,6 @@ class RepairDeadlineWizard(models.TransientModel):
         "days allow.",
     )
     new_deadline = fields.Datetime(
-        string="New Deadline",
         compute="_compute_new_deadline",
         store=True,
         readonly=False,
@@ -28,7 +27,9 @@ class RepairDeadlineWizard(models.TransientModel):
     def _compute_proposed_deadline(self):
         for wizard in self:
             wizard.proposed_deadline = (
-                wizard.repair_id._sc_proposed_deadline() if wizard.engineer_id else False
+                wizard.repair_id._sc_proposed_deadline()
+                if wizard.engineer_id
+                else False
             )
 
     @api.depends("repair_id")
