@@ -18,7 +18,7 @@ _logger = logging.getLogger(__name__)
 MODULE = "repair_service_center"
 
 # XML ids of the demo staff whose language follows the demo's (see
-# ResUsers._sc_demo_set_staff_lang).
+# _set_staff_lang).
 DEMO_STAFF = (
     "demo_user_receptionist",
     "demo_user_engineer",
@@ -31,22 +31,35 @@ DEMO_STAFF = (
 
 # How long ago the demo's earlier, delivered repair of a device took place.
 EARLIER_REPAIR_AGE = timedelta(days=35)
+# Hours after intake at which that earlier repair entered each stage.
+STAGE_TIMELINE_HOURS = {
+    "new": 0.0,
+    "received": 0.1,
+    "diagnosis": 1.0,
+    "waiting_parts": 2.0,
+    "in_repair": 26.0,
+    "ready": 29.0,
+    "delivered": 52.0,
+}
 
 
-class RepairOrder(models.Model):
-    _inherit = "repair.order"
+class RepairServiceCenterDemo(models.AbstractModel):
+    """Builder of the demo service center (no table, no records)."""
+
+    _name = "repair.service.center.demo"
+    _description = "Service Center Demo Builder"
 
     # ------------------------------------------------------------------
     # Entry point
     # ------------------------------------------------------------------
     @api.model
-    def _sc_demo_build(self):
+    def _build(self):
         """Create the demo repairs; does nothing when they already exist."""
         if not self.env.ref(f"{MODULE}.demo_branch_tvr", raise_if_not_found=False):
             return False  # demo master data not loaded
         if self.env.ref(f"{MODULE}.demo_repair_tvr_new", raise_if_not_found=False):
             return False  # already built
-        demo = self._sc_demo_context()
+        demo = self._staff()
         today = fields.Date.context_today(self)
         ref = demo["ref"]
         receptionist = demo["receptionist"]
@@ -61,7 +74,7 @@ class RepairOrder(models.Model):
         # --- Tverskaya -------------------------------------------------
         # An earlier repair of Ivan Petrov's iPhone, delivered a month ago:
         # the device history and the phone lookup both show it.
-        earlier = self._sc_demo_create(
+        earlier = self._create_repair(
             receptionist,
             "demo_repair_tvr_delivered",
             {
@@ -85,26 +98,27 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=2),
             },
         )
-        earlier._sc_demo_intake(receptionist, ref("demo_location_tvr_a_02"))
-        earlier._sc_demo_diagnose(
+        self._intake(earlier, receptionist, ref("demo_location_tvr_a_02"))
+        self._diagnose(
+            earlier,
             engineer,
             ref("demo_location_tvr_desk_1"),
             "Battery health 71 %: the battery must be replaced.",
         )
-        earlier._sc_demo_request_parts(engineer, [ref("demo_part_iphone13_battery")])
-        earlier._sc_demo_issue_parts(warehouse)
-        earlier._sc_demo_check_stage("in_repair")
+        self._request_parts(earlier, engineer, [ref("demo_part_iphone13_battery")])
+        self._issue_parts(earlier, warehouse)
+        self._check_stage(earlier, "in_repair")
         earlier.with_user(engineer).action_sc_set_ready()
         # sudo: confirming the quotation stands for the payment, which belongs
         # to the till; no demo role is a salesman of every quotation.
         earlier.sale_order_id.sudo().action_confirm()
         earlier.with_user(receptionist).action_sc_deliver()
-        earlier._sc_demo_check_stage("delivered")
-        earlier._sc_demo_backdate(EARLIER_REPAIR_AGE)
+        self._check_stage(earlier, "delivered")
+        self._backdate(earlier, EARLIER_REPAIR_AGE)
 
         # The same iPhone is back with a cracked screen: the part was issued
         # by the warehouse, the engineer is working on it.
-        in_repair = self._sc_demo_create(
+        in_repair = self._create_repair(
             receptionist,
             "demo_repair_tvr_in_repair",
             {
@@ -124,19 +138,20 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=3),
             },
         )
-        in_repair._sc_demo_intake(receptionist, ref("demo_location_tvr_a_01"))
-        in_repair._sc_demo_diagnose(
+        self._intake(in_repair, receptionist, ref("demo_location_tvr_a_01"))
+        self._diagnose(
+            in_repair,
             engineer,
             ref("demo_location_tvr_desk_1"),
             "Display module broken, frame slightly bent. Replace the OLED "
             "screen; Face ID works.",
         )
-        in_repair._sc_demo_request_parts(engineer, [ref("demo_part_iphone13_screen")])
-        in_repair._sc_demo_issue_parts(warehouse)
-        in_repair._sc_demo_check_stage("in_repair")
+        self._request_parts(in_repair, engineer, [ref("demo_part_iphone13_screen")])
+        self._issue_parts(in_repair, warehouse)
+        self._check_stage(in_repair, "in_repair")
 
         # Ready: repaired, on the ready shelf, quotation waiting for payment.
-        ready = self._sc_demo_create(
+        ready = self._create_repair(
             receptionist,
             "demo_repair_tvr_ready",
             {
@@ -160,22 +175,23 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=1),
             },
         )
-        ready._sc_demo_intake(receptionist, ref("demo_location_tvr_a_02"))
-        ready._sc_demo_diagnose(
+        self._intake(ready, receptionist, ref("demo_location_tvr_a_02"))
+        self._diagnose(
+            ready,
             engineer,
             ref("demo_location_tvr_desk_2"),
             "AMOLED panel failure (known fault of the series). Replace the "
             "screen assembly.",
         )
-        ready._sc_demo_request_parts(engineer, [ref("demo_part_galaxy_s21_screen")])
-        ready._sc_demo_issue_parts(warehouse)
-        ready._sc_demo_check_stage("in_repair")
+        self._request_parts(ready, engineer, [ref("demo_part_galaxy_s21_screen")])
+        self._issue_parts(ready, warehouse)
+        self._check_stage(ready, "in_repair")
         ready.with_user(engineer).action_sc_set_ready()
-        ready._sc_demo_check_stage("ready")
+        self._check_stage(ready, "ready")
 
         # Waiting for parts: the charging port is out of stock, an RFQ to
         # the vendor is waiting for confirmation; the phone waits on a shelf.
-        waiting = self._sc_demo_create(
+        waiting = self._create_repair(
             receptionist,
             "demo_repair_tvr_waiting_parts",
             {
@@ -199,18 +215,19 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=16),
             },
         )
-        waiting._sc_demo_intake(receptionist)
-        waiting._sc_demo_diagnose(
+        self._intake(waiting, receptionist)
+        self._diagnose(
+            waiting,
             engineer,
             ref("demo_location_tvr_desk_1"),
             "USB-C port worn out, contacts oxidised. Replace the charging port board.",
         )
-        waiting._sc_demo_request_parts(engineer, [ref("demo_part_redmi_note11_port")])
-        waiting._sc_demo_check_stage("waiting_parts")
+        self._request_parts(waiting, engineer, [ref("demo_part_redmi_note11_port")])
+        self._check_stage(waiting, "waiting_parts")
         waiting.with_user(engineer).action_sc_move_device(ref("demo_location_tvr_b_01"))
 
         # Diagnosis: the engineer is looking at it on their desk.
-        diagnosis = self._sc_demo_create(
+        diagnosis = self._create_repair(
             receptionist,
             "demo_repair_tvr_diagnosis",
             {
@@ -228,12 +245,12 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=5),
             },
         )
-        diagnosis._sc_demo_intake(receptionist)
-        diagnosis._sc_demo_diagnose(engineer, ref("demo_location_tvr_desk_1"), False)
+        self._intake(diagnosis, receptionist)
+        self._diagnose(diagnosis, engineer, ref("demo_location_tvr_desk_1"), False)
 
         # Received, on the manager's desk; the manager assigned the engineer,
         # which planned the deadline from the engineer's queue.
-        assigned = self._sc_demo_create(
+        assigned = self._create_repair(
             receptionist,
             "demo_repair_tvr_received_assigned",
             {
@@ -257,11 +274,11 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=4),
             },
         )
-        assigned._sc_demo_intake(receptionist, tvr.sc_manager_desk_location_id)
+        self._intake(assigned, receptionist, tvr.sc_manager_desk_location_id)
         assigned.with_user(manager).write({"engineer_id": engineer.id})
 
         # Received, waiting on a shelf for the manager to assign it.
-        received = self._sc_demo_create(
+        received = self._create_repair(
             receptionist,
             "demo_repair_tvr_received",
             {
@@ -279,11 +296,11 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=3),
             },
         )
-        received._sc_demo_intake(receptionist, ref("demo_location_tvr_a_01"))
+        self._intake(received, receptionist, ref("demo_location_tvr_a_01"))
 
         # New: taken from a phone call; the client is not in the contacts yet
         # and is created from name and phone when the device is received.
-        self._sc_demo_create(
+        self._create_repair(
             receptionist,
             "demo_repair_tvr_new",
             {
@@ -303,7 +320,7 @@ class RepairOrder(models.Model):
 
         # Cancelled: the client declined the repair after the diagnosis and
         # took the phone back.
-        cancelled = self._sc_demo_create(
+        cancelled = self._create_repair(
             receptionist,
             "demo_repair_tvr_cancelled",
             {
@@ -321,21 +338,22 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=3),
             },
         )
-        cancelled._sc_demo_intake(receptionist)
-        cancelled._sc_demo_diagnose(
+        self._intake(cancelled, receptionist)
+        self._diagnose(
+            cancelled,
             engineer,
             ref("demo_location_tvr_desk_2"),
             "Motherboard fault (power controller). The repair would cost more "
             "than half the price of the phone.",
         )
         cancelled.with_user(receptionist).message_post(
-            body="The client declined the repair and took the phone back."
+            body=self.env._("The client declined the repair and took the phone back.")
         )
         cancelled.with_user(receptionist).action_sc_cancel()
-        cancelled._sc_demo_check_stage("cancelled")
+        self._check_stage(cancelled, "cancelled")
 
         # --- Arbat: the manager takes devices in and issues parts here ---
-        arb_received = self._sc_demo_create(
+        arb_received = self._create_repair(
             manager,
             "demo_repair_arb_received",
             {
@@ -352,10 +370,10 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=18),
             },
         )
-        arb_received._sc_demo_intake(manager, ref("demo_location_arb_a_01"))
+        self._intake(arb_received, manager, ref("demo_location_arb_a_01"))
         arb_received.with_user(manager).write({"engineer_id": engineer2.id})
 
-        arb_in_repair = self._sc_demo_create(
+        arb_in_repair = self._create_repair(
             manager,
             "demo_repair_arb_in_repair",
             {
@@ -374,26 +392,43 @@ class RepairOrder(models.Model):
                 "promised_date": today + timedelta(days=2),
             },
         )
-        arb_in_repair._sc_demo_intake(manager)
-        arb_in_repair._sc_demo_diagnose(
+        self._intake(arb_in_repair, manager)
+        self._diagnose(
+            arb_in_repair,
             engineer2,
             ref("demo_location_arb_desk_1"),
             "Battery swollen (health 64 %). Replace the battery.",
         )
-        arb_in_repair._sc_demo_request_parts(
-            engineer2, [ref("demo_part_iphone13_battery")]
+        self._request_parts(
+            arb_in_repair, engineer2, [ref("demo_part_iphone13_battery")]
         )
-        arb_in_repair._sc_demo_issue_parts(manager)
-        arb_in_repair._sc_demo_check_stage("in_repair")
+        self._issue_parts(arb_in_repair, manager)
+        self._check_stage(arb_in_repair, "in_repair")
 
         _logger.info("Demo service center: repairs created in every stage.")
+        return True
+
+    # ------------------------------------------------------------------
+    # Staff language
+    # ------------------------------------------------------------------
+    @api.model
+    def _set_staff_lang(self, lang="ru_RU"):
+        """Give the demo staff ``lang`` when that language is installed."""
+        if not self.env["res.lang"].search_count([("code", "=", lang)]):
+            return False
+        staff = self.env["res.users"]
+        for xmlid in DEMO_STAFF:
+            user = self.env.ref(f"{MODULE}.{xmlid}", raise_if_not_found=False)
+            if user:
+                staff |= user
+        staff.write({"lang": lang})
         return True
 
     # ------------------------------------------------------------------
     # Steps
     # ------------------------------------------------------------------
     @api.model
-    def _sc_demo_context(self):
+    def _staff(self):
         def ref(xmlid):
             return self.env.ref(f"{MODULE}.{xmlid}")
 
@@ -407,29 +442,32 @@ class RepairOrder(models.Model):
         }
 
     @api.model
-    def _sc_demo_create(self, user, xmlid, vals):
-        repair = self.with_user(user).create(vals)
+    def _create_repair(self, user, xmlid, vals):
+        repair = self.env["repair.order"].with_user(user).create(vals)
         self.env["ir.model.data"]._update_xmlids(
             [{"xml_id": f"{MODULE}.{xmlid}", "record": repair, "noupdate": True}]
         )
-        return self.browse(repair.id)
+        return repair.with_env(self.env)
 
-    def _sc_demo_intake(self, user, place=None):
+    @api.model
+    def _intake(self, repair, user, place=None):
         """Receive the device; then carry it from reception to ``place``."""
-        self.with_user(user).action_sc_confirm_intake()
+        repair.with_user(user).action_sc_confirm_intake()
         if place:
-            self.with_user(user).action_sc_move_device(place)
+            repair.with_user(user).action_sc_move_device(place)
 
-    def _sc_demo_diagnose(self, engineer, desk, diagnosis):
+    @api.model
+    def _diagnose(self, repair, engineer, desk, diagnosis):
         """The engineer takes the device to their desk and diagnoses it."""
-        repair = self.with_user(engineer)
+        repair = repair.with_user(engineer)
         repair.action_sc_start_diagnosis()
         repair.action_sc_move_device(desk)
         if diagnosis:
             repair.diagnosis = diagnosis
 
-    def _sc_demo_request_parts(self, engineer, parts):
-        repair = self.with_user(engineer)
+    @api.model
+    def _request_parts(self, repair, engineer, parts):
+        repair = repair.with_user(engineer)
         repair.write(
             {
                 "move_ids": [
@@ -447,9 +485,10 @@ class RepairOrder(models.Model):
         )
         repair.action_sc_request_parts()
 
-    def _sc_demo_issue_parts(self, keeper):
+    @api.model
+    def _issue_parts(self, repair, keeper):
         """The warehouse keeper validates the parts transfer of the repair."""
-        pickings = self.parts_picking_ids.filtered(
+        pickings = repair.parts_picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
         )
         for picking in pickings.with_user(keeper):
@@ -459,22 +498,34 @@ class RepairOrder(models.Model):
             result = picking.button_validate()
             if picking.state != "done":
                 raise UserError(
-                    f"Demo: parts transfer {picking.name} was not validated ({result})."
+                    self.env._(
+                        "Demo: parts transfer %(picking)s was not validated: "
+                        "%(result)s",
+                        picking=picking.name,
+                        result=result,
+                    )
                 )
 
-    def _sc_demo_check_stage(self, stage):
-        self.invalidate_recordset(["service_stage"])
-        if self.service_stage != stage:
+    @api.model
+    def _check_stage(self, repair, stage):
+        repair.invalidate_recordset(["service_stage"])
+        if repair.service_stage != stage:
             raise UserError(
-                f"Demo: repair {self.name} is “{self.service_stage}”, expected “{stage}”."
+                self.env._(
+                    "Demo: repair %(ref)s is “%(stage)s”, expected “%(expected)s”.",
+                    ref=repair.name,
+                    stage=repair.service_stage,
+                    expected=stage,
+                )
             )
 
-    def _sc_demo_backdate(self, age):
+    @api.model
+    def _backdate(self, repair, age):
         """Move the whole story of a finished repair ``age`` into the past."""
-        self.ensure_one()
+        repair.ensure_one()
         self.env.flush_all()
         cr = self.env.cr
-        params = {"age": age, "repair": self.id}
+        params = {"age": age, "repair": repair.id}
         cr.execute(
             """
             UPDATE repair_order
@@ -489,16 +540,41 @@ class RepairOrder(models.Model):
             """,
             params,
         )
-        cr.execute(
-            """
-            UPDATE repair_stage_history
-               SET date_start = date_start - %(age)s,
-                   date_end = date_end - %(age)s,
-                   create_date = create_date - %(age)s
-             WHERE repair_id = %(repair)s
-            """,
-            params,
+        # One stage after the other over a couple of days, not all at once
+        # (through the ORM, so that the stored hours in stage follow).
+        periods = (
+            self.env["repair.stage.history"]
+            .sudo()
+            .search([("repair_id", "=", repair.id)], order="id")
         )
+        if periods:
+            start = periods[0].date_start - age
+            starts = [
+                start + timedelta(hours=STAGE_TIMELINE_HOURS.get(period.stage, 0.0))
+                for period in periods
+            ]
+            for period, date_start, date_end in zip(
+                periods, starts, starts[1:] + [False], strict=True
+            ):
+                period.write({"date_start": date_start, "date_end": date_end})
+            periods.flush_recordset()
+            received = dict(zip(periods.mapped("stage"), starts, strict=True)).get(
+                "received"
+            )
+            cr.execute(
+                """
+                UPDATE repair_order
+                   SET service_stage_date = %s,
+                       intake_date = COALESCE(%s, intake_date)
+                 WHERE id = %s
+                """,
+                (starts[-1], received, repair.id),
+            )
+            cr.execute(
+                "UPDATE repair_stage_history SET create_date = date_start "
+                "WHERE id IN %s",
+                (tuple(periods.ids),),
+            )
         cr.execute(
             """
             UPDATE repair_deadline_log
@@ -520,8 +596,8 @@ class RepairOrder(models.Model):
         moves = self.env["stock.move"].search(
             [
                 "|",
-                ("repair_id", "=", self.id),
-                ("group_id", "=", self.procurement_group_id.id),
+                ("repair_id", "=", repair.id),
+                ("group_id", "=", repair.procurement_group_id.id),
             ]
         )
         if moves:
@@ -555,8 +631,8 @@ class RepairOrder(models.Model):
                 """,
                 params,
             )
-        if self.sale_order_id:
-            params["order"] = self.sale_order_id.id
+        if repair.sale_order_id:
+            params["order"] = repair.sale_order_id.id
             cr.execute(
                 """
                 UPDATE sale_order
@@ -567,20 +643,3 @@ class RepairOrder(models.Model):
                 params,
             )
         self.env.invalidate_all()
-
-
-class ResUsers(models.Model):
-    _inherit = "res.users"
-
-    @api.model
-    def _sc_demo_set_staff_lang(self, lang="ru_RU"):
-        """Give the demo staff ``lang`` when that language is installed."""
-        if not self.env["res.lang"].search_count([("code", "=", lang)]):
-            return False
-        staff = self.browse()
-        for xmlid in DEMO_STAFF:
-            user = self.env.ref(f"{MODULE}.{xmlid}", raise_if_not_found=False)
-            if user:
-                staff |= user
-        staff.write({"lang": lang})
-        return True

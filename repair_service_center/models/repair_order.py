@@ -7,7 +7,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_date
 
 from ..tools import code128_svg
 
@@ -71,7 +71,8 @@ class RepairOrder(models.Model):
     stage_history_ids = fields.One2many(
         "repair.stage.history", "repair_id", readonly=True
     )
-    allowed_stage_ids = fields.Char(
+    allowed_next_stages = fields.Char(
+        string="Allowed Next Stages",
         compute="_compute_allowed_stages",
         help="Technical: comma-separated stages reachable from the current one.",
     )
@@ -208,7 +209,7 @@ class RepairOrder(models.Model):
 
     def _compute_allowed_stages(self):
         for repair in self:
-            repair.allowed_stage_ids = ",".join(
+            repair.allowed_next_stages = ",".join(
                 STAGE_TRANSITIONS.get(repair.service_stage, ())
             )
 
@@ -281,20 +282,28 @@ class RepairOrder(models.Model):
             )
             repair.parts_picking_count = len(repair.parts_picking_ids)
 
-    @api.depends("lot_id", "partner_id", "state")
+    @api.depends("lot_id", "partner_id", "service_stage")
     def _compute_device_location_id(self):
+        in_house = self.filtered(
+            lambda r: (
+                r.lot_id and r.service_stage not in ("new", "delivered", "cancelled")
+            )
+        )
         quants = self.env["stock.quant"].search(
             [
-                ("lot_id", "in", self.lot_id.ids),
+                ("lot_id", "in", in_house.lot_id.ids),
                 ("location_id.usage", "=", "internal"),
                 ("quantity", ">", 0),
             ]
         )
-        location_by_lot = {quant.lot_id: quant.location_id for quant in quants}
+        location_by_lot = {(q.lot_id, q.owner_id): q.location_id for q in quants}
         for repair in self:
-            repair.device_location_id = location_by_lot.get(
-                repair.lot_id, self.env["stock.location"]
-            )
+            location = self.env["stock.location"]
+            if repair in in_house:
+                location = location_by_lot.get(
+                    (repair.lot_id, repair.partner_id), location
+                )
+            repair.device_location_id = location
 
     @api.depends("lot_id")
     def _compute_device_history_count(self):
@@ -601,7 +610,7 @@ class RepairOrder(models.Model):
                     self.env._(
                         "Repair %(ref)s: the promised date %(date)s is in the past.",
                         ref=repair.name,
-                        date=repair.promised_date,
+                        date=format_date(self.env, repair.promised_date),
                     )
                 )
         open_repairs = self.search(
@@ -715,7 +724,12 @@ class RepairOrder(models.Model):
             "repair_service_center.group_sc_engineer", self.env._("start a diagnosis")
         )
         for repair in self:
-            if not repair.engineer_id and self.env.user.sc_is_engineer:
+            user = self.env.user
+            if (
+                not repair.engineer_id
+                and user.sc_is_engineer
+                and user.sc_daily_capacity
+            ):
                 repair.engineer_id = self.env.user
         self._sc_set_stage("diagnosis")
         self.filtered(lambda r: r.state == "confirmed").action_repair_start()

@@ -21,8 +21,8 @@ class RepairStageHistory(models.Model):
         string="Hours in Stage",
         compute="_compute_duration_hours",
         store=True,
-        help="Time the repair spent in this stage (until now for the current one "
-        "when read through the repair).",
+        help="Time the repair spent in this stage; zero while the stage is "
+        "still the current one.",
     )
 
     @api.depends("date_start", "date_end")

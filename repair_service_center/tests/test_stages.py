@@ -55,7 +55,7 @@ class TestStages(ServiceCenterCase):
 
     def test_allowed_stages_offered(self):
         repair = self._received_repair(serial="SN-ALLOWED")
-        self.assertEqual(repair.allowed_stage_ids, "diagnosis,cancelled")
+        self.assertEqual(repair.allowed_next_stages, "diagnosis,cancelled")
 
     def test_cancel_returns_device_to_client(self):
         repair = self._received_repair(serial="SN-CANCEL")
