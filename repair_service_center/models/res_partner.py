@@ -1,7 +1,9 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 _logger = logging.getLogger(__name__)
 
@@ -37,11 +39,17 @@ class ResPartner(models.Model):
         raw_phone = (raw_phone or "").strip()
         if not raw_phone:
             raise UserError(self.env._("A phone number is required."))
-        country = country or self.env.company.country_id
-        number = self._phone_format_number(
-            raw_phone, country=country, force_format="E164", raise_exception=False
-        )
-        if not number:
+        if country:
+            country_code, phone_code = country.code, country.phone_code
+        else:
+            country_code, phone_code = self._sc_company_phone_country(
+                self.env.company.id
+            )
+        try:
+            return phone_validation.phone_format(
+                raw_phone, country_code, phone_code, force_format="E164"
+            )
+        except UserError:
             _logger.info("Rejected a malformed phone number %r", raw_phone)
             raise UserError(
                 self.env._(
@@ -49,8 +57,15 @@ class ResPartner(models.Model):
                     "Type it with the country code, e.g. +7 916 123-45-67.",
                     phone=raw_phone,
                 )
-            )
-        return number
+            ) from None
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _sc_company_phone_country(self, company_id):
+        """(ISO code, dialling code) of a company's country, cached: every
+        phone typed at reception or coming from the PBX is read with it."""
+        country = self.env["res.company"].browse(company_id).country_id
+        return country.code or None, country.phone_code or None
 
     @api.model
     def _sc_find_by_phone(self, raw_phone, limit=None):
@@ -59,6 +74,15 @@ class ResPartner(models.Model):
         return self.search(
             [("phone_sanitized", "=", number)], limit=limit, order="id desc"
         )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "country_id" in vals and self.env["res.company"].search_count(
+            [("partner_id", "in", self.ids)], limit=1
+        ):
+            # A company's country changed: phones are now read with another one.
+            self.env.registry.clear_cache()
+        return res
 
     def action_sc_view_repairs(self):
         self.ensure_one()

@@ -134,3 +134,19 @@ class TestIntake(ServiceCenterCase):
         # chatter tracking: bounded, independent of how many repairs exist.
         with self.assertQueryCount(125):
             repair.action_sc_confirm_intake()
+
+    def test_phone_lookup_is_one_query(self):
+        Partner = self.env["res.partner"]
+        Partner._sc_find_by_phone("8 916 123-45-67")  # warm the country cache
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            found = Partner._sc_find_by_phone("8 (916) 123 45 67")
+        self.assertEqual(found, self.client)
+
+    def test_phone_follows_company_country(self):
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner._sc_normalize_phone("8 916 123 45 67"), "+79161234567")
+        self.company.country_id = self.env.ref("base.be")
+        # Read as a Belgian number now, "8 916…" is not a valid phone.
+        with self.assertRaises(UserError):
+            Partner._sc_normalize_phone("8 916 123 45 67")
