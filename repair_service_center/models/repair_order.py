@@ -72,7 +72,6 @@ class RepairOrder(models.Model):
         "repair.stage.history", "repair_id", readonly=True
     )
     allowed_next_stages = fields.Char(
-        string="Allowed Next Stages",
         compute="_compute_allowed_stages",
         help="Technical: comma-separated stages reachable from the current one.",
     )
