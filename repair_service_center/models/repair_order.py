@@ -1128,6 +1128,14 @@ class RepairOrder(models.Model):
         action["context"] = {"create": False}
         return action
 
+    def _sc_branch_address(self):
+        """The branch's address on one line, for receipts."""
+        self.ensure_one()
+        lines = self.branch_id.partner_id._display_address(without_company=True)
+        return ", ".join(
+            line.strip(" ,") for line in lines.split("\n") if line.strip(" ,")
+        )
+
     def _sc_barcode_svg(self, **options):
         """The order number as an inline SVG barcode for receipts and labels."""
         self.ensure_one()

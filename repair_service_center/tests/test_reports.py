@@ -47,3 +47,18 @@ class TestReports(ServiceCenterCase):
         )
         self.assertEqual(fmt, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_branch_address_on_one_line(self):
+        self.branch_a.partner_id = self.env["res.partner"].create(
+            {
+                "name": "Branch A",
+                "street": "Tverskaya 12",
+                "city": "Moscow",
+                "zip": "125009",
+            }
+        )
+        repair = self._received_repair(serial="IMEI-ADDR")
+        address = repair._sc_branch_address()
+        self.assertIn("Tverskaya 12", address)
+        self.assertNotIn(", ,", address)
+        self.assertNotIn("\n", address)
