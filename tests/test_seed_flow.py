@@ -78,12 +78,7 @@ class TestSeedFlow(ServiceCenterCase):
             )
             self.assertEqual(purchase.partner_id, self.vendor)
             purchase.with_user(self.warehouse_keeper).button_confirm()
-            for picking in purchase.picking_ids | repair.parts_picking_ids:
-                picking = picking.with_user(self.warehouse_keeper)
-                for move in picking.move_ids:
-                    move.quantity = move.product_uom_qty
-                picking.move_ids.picked = True
-                picking.button_validate()
+            self._validate_picking(purchase.picking_ids | repair.parts_picking_ids)
             self.assertEqual(repair.service_stage, "in_repair")
 
         # Ready: parts consumed, device on the ready shelf, price known.

@@ -28,14 +28,6 @@ class TestPartsAndHandover(ServiceCenterCase):
         )
         return repair
 
-    def _validate(self, picking):
-        picking = picking.with_user(self.warehouse_keeper)
-        for move in picking.move_ids:
-            move.quantity = move.product_uom_qty
-        picking.move_ids.picked = True
-        picking.button_validate()
-        self.assertEqual(picking.state, "done")
-
     def test_stocked_part_goes_through_a_transfer_then_repair_goes_on(self):
         repair = self._in_diagnosis("SN-P1", [(self.part_screen, 1)])
         repair.action_sc_request_parts()
@@ -47,7 +39,7 @@ class TestPartsAndHandover(ServiceCenterCase):
         self.assertEqual(picking.state, "assigned")
         self.assertFalse(repair.move_ids.created_purchase_line_ids)
         # The warehouse issues the part: the repair goes back to work by itself.
-        self._validate(picking)
+        self._validate_picking(picking)
         self.assertEqual(repair.move_ids.state, "assigned")
         self.assertEqual(repair.service_stage, "in_repair")
 
@@ -75,8 +67,8 @@ class TestPartsAndHandover(ServiceCenterCase):
         po = po_lines.order_id.with_user(self.warehouse_keeper)
         po.button_confirm()
         receipt = po.picking_ids
-        self._validate(receipt)
-        self._validate(repair.parts_picking_ids)
+        self._validate_picking(receipt)
+        self._validate_picking(repair.parts_picking_ids)
         self.assertEqual(repair.service_stage, "in_repair")
 
     def test_part_without_vendor_is_refused_clearly(self):
@@ -103,7 +95,7 @@ class TestPartsAndHandover(ServiceCenterCase):
         repair = self._in_diagnosis("SN-P6", [(self.part_screen, 1)])
         repair.write({"service_work_ids": [Command.set(self.work_screen.ids)]})
         repair.action_sc_request_parts()
-        self._validate(repair.parts_picking_ids)
+        self._validate_picking(repair.parts_picking_ids)
         self.assertEqual(repair.service_stage, "in_repair")
         repair.action_sc_set_ready()
         self.assertEqual(repair.service_stage, "ready")
