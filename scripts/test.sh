@@ -7,7 +7,9 @@
 # to skip), TEST_ARTIFACTS (logs, junit.xml, filestore; default
 # ${TMPDIR:-/tmp}/odoo-test-$TEST_DB, emptied first), ODOO_EXTRA_ADDONS_PATH,
 # PGHOST (127.0.0.1) / PGPORT (5432) / PGUSER / PGPASSWORD, PYTHON (python3),
-# SUITE_ROOT (the directory holding the addons, default: this repository).
+# SUITE_ROOT (the directory holding the addons, default: this repository),
+# TEST_HTTP_PORT (8069: the port of the test server that tours and XML-RPC
+# tests talk to; change it to run two suites side by side).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -130,6 +132,7 @@ PYTHONPATH="$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}" \
     --odoo-extra=db_host="$PGHOST" --odoo-extra=db_port="$PGPORT" \
     ${PGUSER:+--odoo-extra=db_user="$PGUSER"} \
     --odoo-extra=data-dir="$ART/data" --odoo-extra=http-interface=127.0.0.1 \
+    --odoo-extra=http-port="${TEST_HTTP_PORT:-8069}" \
     -p no:cacheprovider --junitxml="$ART/junit.xml" "${TEST_DIRS[@]}"
 rc=$?
 set -e
