@@ -487,9 +487,52 @@ class RepairOrder(models.Model):
                 for repair in changed
             ]
         )
+        changed._sc_on_stage_changed(
+            {repair.id: old_stages[repair.id] for repair in changed}
+        )
 
     def _sc_set_stage(self, stage):
         return self.write({"service_stage": stage})
+
+    # Public entry point of the stage machine for integrations (webhooks,
+    # scans, the till): each target stage maps to the action that performs
+    # the transition with its checks and side effects.
+    _SC_STAGE_ACTIONS = {
+        "received": "action_sc_confirm_intake",
+        "diagnosis": "action_sc_start_diagnosis",
+        "waiting_parts": "action_sc_request_parts",
+        "in_repair": "action_sc_start_repair",
+        "ready": "action_sc_set_ready",
+        "delivered": "action_sc_deliver",
+        "cancelled": "action_sc_cancel",
+    }
+
+    def action_sc_transition(self, stage):
+        """Move the repairs to ``stage`` through the stage machine.
+
+        The one documented way for other addons and external callers to ask
+        for a transition: it runs the same action as the form's button, so
+        the same role checks, validations and side effects apply. Raises
+        ``UserError`` for a transition the machine does not allow and
+        ``AccessError`` when the user's role may not make it.
+        """
+        method = self._SC_STAGE_ACTIONS.get(stage)
+        if not method:
+            raise UserError(
+                self.env._("“%(stage)s” is not a service stage.", stage=stage)
+            )
+        for repair in self:
+            repair._sc_check_transition(stage)
+        return getattr(self, method)()
+
+    def _sc_on_stage_changed(self, old_stages):
+        """Hook called once the repairs in ``self`` entered a new stage.
+
+        ``old_stages`` maps each repair id to its previous stage. Integrations
+        (SMS notifications, the till…) override it and call ``super()``; it
+        runs inside the transition's transaction, as the acting user.
+        """
+        return True
 
     def _sc_check_group(self, xmlid, action_label):
         if not self.env.user.has_group(xmlid):
