@@ -25,6 +25,7 @@
         "security/repair_service_center_security.xml",
         "security/ir.model.access.csv",
         "data/repair_service_center_data.xml",
+        "data/stock_warehouse_data.xml",
         "report/repair_report_paperformat.xml",
         "report/repair_receipt_templates.xml",
         "report/repair_label_templates.xml",
@@ -34,10 +35,11 @@
         "views/repair_order_views.xml",
         "views/repair_stage_history_views.xml",
         "views/repair_deadline_log_views.xml",
-        "views/repair_workload_report_views.xml",
+        "report/repair_workload_report_views.xml",
         "views/stock_warehouse_views.xml",
         "views/res_users_views.xml",
         "views/repair_service_center_menus.xml",
+        "views/repair_order_return_views.xml",
     ],
     "demo": [
         "demo/repair_service_center_demo.xml",
@@ -47,7 +49,6 @@
             "repair_service_center/static/tests/tours/*.js",
         ],
     },
-    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,
 }

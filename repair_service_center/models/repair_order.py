@@ -7,9 +7,10 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import float_compare, format_date
 
 from ..tools import code128_svg
+from .stock_move import DEVICE_MOVE_KEY, DEVICE_MOVE_TOKEN
 
 _logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class RepairOrder(models.Model):
     branch_id = fields.Many2one(
         "stock.warehouse",
         compute="_compute_branch_id",
+        inverse="_inverse_branch_id",
         store=True,
         index=True,
         precompute=True,
@@ -157,16 +159,38 @@ class RepairOrder(models.Model):
     # ------------------------------------------------------------------
     # Parts, device, money
     # ------------------------------------------------------------------
+    # compute_sudo: every role of the branch sees where the device is and how
+    # many transfers bring its parts, also roles without stock rights (the
+    # operator); the records themselves stay behind their own access rules.
     parts_picking_ids = fields.One2many(
         "stock.picking",
         compute="_compute_parts_picking_ids",
+        compute_sudo=True,
         string="Parts Transfers",
     )
-    parts_picking_count = fields.Integer(compute="_compute_parts_picking_ids")
+    parts_picking_count = fields.Integer(
+        compute="_compute_parts_picking_ids", compute_sudo=True
+    )
     device_location_id = fields.Many2one(
         "stock.location",
         compute="_compute_device_location_id",
+        compute_sudo=True,
         help="Where the client's device is stored right now.",
+    )
+    returned_date = fields.Datetime(
+        string="Returned On",
+        readonly=True,
+        copy=False,
+        help="When the device of the cancelled repair was handed back.",
+    )
+    returned_user_id = fields.Many2one(
+        "res.users", string="Returned By", readonly=True, copy=False
+    )
+    device_to_return = fields.Boolean(
+        compute="_compute_device_location_id",
+        compute_sudo=True,
+        search="_search_device_to_return",
+        help="The repair is cancelled and its device waits to be handed back.",
     )
     device_history_count = fields.Integer(
         string="Earlier Repairs of the Device",
@@ -205,6 +229,13 @@ class RepairOrder(models.Model):
     def _compute_branch_id(self):
         for repair in self:
             repair.branch_id = repair.picking_type_id.warehouse_id
+
+    def _inverse_branch_id(self):
+        for repair in self:
+            if repair.branch_id and repair.picking_type_id.warehouse_id != (
+                repair.branch_id
+            ):
+                repair.picking_type_id = repair.branch_id.repair_type_id
 
     def _compute_allowed_stages(self):
         for repair in self:
@@ -267,42 +298,68 @@ class RepairOrder(models.Model):
             return ["!", "&", *domain]
         return domain
 
+    @api.depends("procurement_group_id.stock_move_ids.picking_id.picking_type_id.code")
     def _compute_parts_picking_ids(self):
-        pickings = self.env["stock.picking"].search(
-            [
-                ("group_id", "in", self.procurement_group_id.ids),
-                ("picking_type_code", "=", "internal"),
-            ]
-        )
-        by_group = pickings.grouped("group_id")
         for repair in self:
-            repair.parts_picking_ids = by_group.get(
-                repair.procurement_group_id, self.env["stock.picking"]
+            pickings = repair.procurement_group_id.stock_move_ids.picking_id.filtered(
+                lambda p: p.picking_type_id.code == "internal"
             )
-            repair.parts_picking_count = len(repair.parts_picking_ids)
+            repair.parts_picking_ids = pickings
+            repair.parts_picking_count = len(pickings)
 
-    @api.depends("lot_id", "partner_id", "service_stage")
+    @api.depends(
+        "lot_id",
+        "partner_id",
+        "service_stage",
+        "intake_date",
+        "returned_date",
+        "lot_id.quant_ids.location_id.usage",
+        "lot_id.quant_ids.quantity",
+        "lot_id.quant_ids.owner_id",
+    )
     def _compute_device_location_id(self):
-        in_house = self.filtered(
-            lambda r: (
-                r.lot_id and r.service_stage not in ("new", "delivered", "cancelled")
-            )
-        )
-        quants = self.env["stock.quant"].search(
-            [
-                ("lot_id", "in", in_house.lot_id.ids),
-                ("location_id.usage", "=", "internal"),
-                ("quantity", ">", 0),
-            ]
-        )
-        location_by_lot = {(q.lot_id, q.owner_id): q.location_id for q in quants}
         for repair in self:
             location = self.env["stock.location"]
-            if repair in in_house:
-                location = location_by_lot.get(
-                    (repair.lot_id, repair.partner_id), location
+            if repair._sc_device_in_house():
+                quants = repair.lot_id.quant_ids.filtered(
+                    lambda q, repair=repair: (
+                        q.quantity > 0
+                        and q.owner_id == repair.partner_id
+                        and q.location_id.usage == "internal"
+                    )
                 )
+                location = quants.location_id[:1]
             repair.device_location_id = location
+            repair.device_to_return = bool(
+                location and repair.service_stage == "cancelled"
+            )
+
+    def _search_device_to_return(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._(
+                    "Unsupported search on “Device to Return”: %(operator)s %(value)s.",
+                    operator=operator,
+                    value=value,
+                )
+            )
+        domain = [
+            ("service_stage", "=", "cancelled"),
+            ("intake_date", "!=", False),
+            ("returned_date", "=", False),
+        ]
+        if (operator == "=") != value:
+            return ["!", "&", "&", *domain]
+        return domain
+
+    def _sc_device_in_house(self):
+        """Whether the client's device is under this repair in the house."""
+        self.ensure_one()
+        if not self.lot_id or not self.intake_date:
+            return False
+        if self.service_stage == "cancelled":
+            return not self.returned_date
+        return self.service_stage != "delivered"
 
     @api.depends("lot_id")
     def _compute_device_history_count(self):
@@ -403,9 +460,6 @@ class RepairOrder(models.Model):
         return repairs
 
     def write(self, vals):
-        if "branch_id" in vals:
-            branch = self.env["stock.warehouse"].browse(vals.pop("branch_id"))
-            vals.setdefault("picking_type_id", branch.repair_type_id.id)
         new_stage = vals.get("service_stage")
         if new_stage:
             self._sc_check_transition(new_stage)
@@ -695,14 +749,40 @@ class RepairOrder(models.Model):
         self._sc_set_stage("received")
         return True
 
+    def _sc_device_context(self):
+        """The context in which the repair's own methods move its device."""
+        return self.with_context(**{DEVICE_MOVE_KEY: DEVICE_MOVE_TOKEN})
+
     def _sc_move_device(self, source, destination):
-        """Move the client's device with a done, client-owned stock move."""
+        """Move the client's device, keeping the client as its owner.
+
+        Inside the house the client-owned quant is relocated with Odoo's own
+        audited mechanism (``stock.quant.move_quants``); a device that comes in
+        from or goes out to the client gets a done stock move of its own.
+        """
         self.ensure_one()
         if source == destination:
             return self.env["stock.move"]
-        move = self.env["stock.move"].create(
+        repair = self._sc_device_context()
+        message = self.env._(
+            "%(ref)s: device to %(place)s", ref=self.name, place=destination.name
+        )
+        if source.usage == "internal" and destination.usage == "internal":
+            quant = self.lot_id.quant_ids.filtered(
+                lambda q: (
+                    q.location_id == source
+                    and q.owner_id == self.partner_id
+                    and q.quantity > 0
+                )
+            )
+            if quant:
+                quant.with_env(repair.env).move_quants(
+                    location_dest_id=destination, message=message
+                )
+                return self.env["stock.move"]
+        move = repair.env["stock.move"].create(
             {
-                "name": self.env._("%(ref)s: device", ref=self.name),
+                "name": message,
                 "product_id": self.product_id.id,
                 "product_uom": self.product_id.uom_id.id,
                 "product_uom_qty": 1.0,
@@ -731,7 +811,6 @@ class RepairOrder(models.Model):
             }
         )
         move._action_done()
-        self.invalidate_recordset(["device_location_id"])
         return move
 
     def action_sc_move_device(self, destination):
@@ -839,102 +918,82 @@ class RepairOrder(models.Model):
         return True
 
     def _sc_create_parts_transfer(self, repair_moves):
-        """One internal transfer from the parts stock to the repair.
+        """Procure the parts of ``repair_moves`` to the repair's issue location.
 
-        Quantities on hand are reserved at once; what is missing comes from a
-        purchase order (the purchase is chained to the transfer line).
+        Odoo's procurement runs the branch's parts rule (``mts_else_mto``): it
+        takes what is on hand from the parts stock with an internal transfer
+        and triggers the part's buy route for the rest, chained to the transfer.
         """
         self.ensure_one()
         warehouse = self.branch_id
-        stock_location = warehouse.lot_stock_id
-        parts_location = self.location_id
-        buy_route = self.env.ref(
-            "purchase_stock.route_warehouse0_buy", raise_if_not_found=False
-        )
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.int_type_id.id,
-                "location_id": stock_location.id,
-                "location_dest_id": parts_location.id,
-                "origin": self.name,
-                "group_id": self.procurement_group_id.id,
-                "partner_id": False,
-                "company_id": self.company_id.id,
-            }
-        )
-        move_vals = []
+        rule = warehouse.sc_parts_pull_id
+        if not rule:
+            raise UserError(
+                self.env._(
+                    "Branch %(branch)s has no rule to issue parts to repairs: "
+                    "ask an administrator to update the service center addon.",
+                    branch=warehouse.name,
+                )
+            )
+        stock_location = rule.location_src_id
         free_by_product = {}
+        Procurement = self.env["procurement.group"].Procurement
+        procurements = []
         for move in repair_moves:
             product = move.product_id
+            rounding = product.uom_id.rounding
             if product not in free_by_product:
-                free_by_product[product] = product.with_context(
-                    location=stock_location.id
-                ).free_qty
+                free_by_product[product] = max(
+                    product.with_context(location=stock_location.id).free_qty, 0.0
+                )
             need = move.product_qty - move.quantity
-            if float_is_zero(need, precision_rounding=product.uom_id.rounding):
+            if float_compare(need, 0.0, precision_rounding=rounding) <= 0:
                 continue
-            from_stock = min(max(free_by_product[product], 0.0), need)
-            free_by_product[product] -= from_stock
-            to_buy = need - from_stock
-            common = {
-                "name": self.name,
-                "product_id": product.id,
-                "product_uom": product.uom_id.id,
-                "location_id": stock_location.id,
-                "location_dest_id": parts_location.id,
-                "picking_id": picking.id,
-                "group_id": self.procurement_group_id.id,
-                "origin": self.name,
-                "company_id": self.company_id.id,
-                "move_dest_ids": [Command.link(move.id)],
-                "warehouse_id": warehouse.id,
-            }
+            to_buy = need - min(free_by_product[product], need)
+            free_by_product[product] = max(free_by_product[product] - need, 0.0)
             if (
-                float_compare(
-                    from_stock, 0.0, precision_rounding=product.uom_id.rounding
-                )
-                > 0
+                float_compare(to_buy, 0.0, precision_rounding=rounding) > 0
+                and not product.seller_ids
             ):
-                move_vals.append(
-                    dict(
-                        common,
-                        product_uom_qty=from_stock,
-                        procure_method="make_to_stock",
+                raise UserError(
+                    self.env._(
+                        "%(part)s is out of stock and has no vendor to buy it "
+                        "from: add a vendor on the product first.",
+                        part=product.display_name,
                     )
                 )
-            if (
-                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
-                > 0
-            ):
-                if not product.seller_ids:
-                    raise UserError(
-                        self.env._(
-                            "%(part)s is out of stock and has no vendor to buy it "
-                            "from: add a vendor on the product first.",
-                            part=product.display_name,
-                        )
-                    )
-                move_vals.append(
-                    dict(
-                        common,
-                        product_uom_qty=to_buy,
-                        procure_method="make_to_order",
-                        route_ids=[Command.set(buy_route.ids)] if buy_route else [],
-                    )
+            procurements.append(
+                Procurement(
+                    product,
+                    need,
+                    product.uom_id,
+                    self.location_id,
+                    self.name,
+                    self.name,
+                    self.company_id,
+                    {
+                        "group_id": self.procurement_group_id,
+                        "move_dest_ids": move,
+                        "warehouse_id": warehouse,
+                        "route_ids": rule.route_id,
+                        "date_planned": fields.Datetime.now(),
+                    },
                 )
-        if not move_vals:
-            picking.unlink()
+            )
+        if not procurements:
             return self.env["stock.picking"]
-        self.env["stock.move"].create(move_vals)
-        picking.action_confirm()
-        picking.action_assign()
-        self.invalidate_recordset(["parts_picking_ids", "parts_picking_count"])
+        self.env["procurement.group"].run(procurements)
+        pickings = self.parts_picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        pickings.action_assign()
         self.message_post(
             body=self.env._(
-                "Parts requested: transfer %(picking)s.", picking=picking.name
+                "Parts requested: transfer %(picking)s.",
+                picking=", ".join(pickings.mapped("name")),
             )
         )
-        return picking
+        return pickings
 
     def _sc_check_parts_arrived(self):
         """Return repairs waiting for parts to work once all parts are reserved."""
@@ -965,7 +1024,8 @@ class RepairOrder(models.Model):
             if location:
                 repair.product_location_src_id = location
             repair.product_location_dest_id = repair.branch_id.sc_ready_location_id
-        self.action_repair_end()
+        # Odoo's repair moves the device to the ready shelf: its own method.
+        self._sc_device_context().action_repair_end()
         self._sc_set_stage("ready")
         self._sc_ensure_sale_order()
         return True
@@ -1006,17 +1066,51 @@ class RepairOrder(models.Model):
         return True
 
     def action_sc_cancel(self):
-        """Cancel the repair and give the device back if it is in the house."""
+        """Cancel the repair; a device in the house waits on "To Return"."""
         self._sc_check_group(
             "repair_service_center.group_sc_receptionist", self.env._("cancel a repair")
         )
         self._sc_check_transition("cancelled")
-        customer_location = self.env.ref("stock.stock_location_customers")
         for repair in self:
-            if repair.device_location_id:
-                repair._sc_move_device(repair.device_location_id, customer_location)
+            source = repair.device_location_id
+            shelf = repair.branch_id.sc_to_return_location_id
+            if source and shelf:
+                repair._sc_move_device(source, shelf)
         self.filtered(lambda r: r.state != "cancel").action_repair_cancel()
         self._sc_set_stage("cancelled")
+        return True
+
+    def action_sc_return_device(self):
+        """Hand the device of a cancelled repair back to its owner."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_receptionist",
+            self.env._("hand a device over"),
+        )
+        customer_location = self.env.ref("stock.stock_location_customers")
+        for repair in self:
+            if repair.service_stage != "cancelled" or not repair.device_to_return:
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s has no device waiting to be returned: "
+                        "only the device of a cancelled repair that is still in "
+                        "the house is handed back this way.",
+                        ref=repair.name,
+                    )
+                )
+            repair._sc_move_device(repair.device_location_id, customer_location)
+            repair.write(
+                {
+                    "returned_date": fields.Datetime.now(),
+                    "returned_user_id": self.env.uid,
+                }
+            )
+            repair.message_post(
+                body=self.env._(
+                    "Device %(serial)s returned to %(client)s without repair.",
+                    serial=repair.lot_id.name,
+                    client=repair.partner_id.name,
+                )
+            )
         return True
 
     # ------------------------------------------------------------------

@@ -33,6 +33,13 @@ class ResUsers(models.Model):
         search="_search_sc_is_engineer",
     )
 
+    sc_branch_sealed = fields.Boolean(
+        string="Bound to Branches",
+        compute="_compute_sc_branch_sealed",
+        help="Technical: the user has a service center role and is not its "
+        "administrator, so records of other branches are hidden from them.",
+    )
+
     @api.depends("sc_branch_ids")
     def _compute_sc_branch_id(self):
         for user in self:
@@ -43,6 +50,13 @@ class ResUsers(models.Model):
         group = self.env.ref("repair_service_center.group_sc_engineer")
         for user in self:
             user.sc_is_engineer = group in user.groups_id
+
+    @api.depends("groups_id")
+    def _compute_sc_branch_sealed(self):
+        for user in self:
+            user.sc_branch_sealed = user.has_group(
+                "repair_service_center.group_sc_user"
+            ) and not user.has_group("repair_service_center.group_sc_admin")
 
     def _search_sc_is_engineer(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

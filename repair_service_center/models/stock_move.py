@@ -1,5 +1,26 @@
+import logging
+
 from odoo import Command, api, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
+_logger = logging.getLogger(__name__)
+
+# A client's device moves only through its repair. The repair's own methods
+# put this key in the context with the private sentinel below as value; the
+# check compares with ``is``, so no caller can forge it through RPC (a context
+# received over the wire holds JSON values only).
+DEVICE_MOVE_KEY = "sc_device_move"
+DEVICE_MOVE_TOKEN = object()
+
+# Stages in which the client's device is in the house under its repair.
+DEVICE_IN_HOUSE_STAGES = (
+    "received",
+    "diagnosis",
+    "waiting_parts",
+    "in_repair",
+    "ready",
+)
 
 
 class StockMove(models.Model):
@@ -45,6 +66,51 @@ class StockMove(models.Model):
             )
             if float_compare(owned, 0.0, precision_digits=2) > 0:
                 line_vals["owner_id"] = repair.partner_id.id
+
+    def _action_done(self, cancel_backorder=False):
+        self._sc_check_device_moves()
+        return super()._action_done(cancel_backorder=cancel_backorder)
+
+    def _sc_check_device_moves(self):
+        """Refuse to move a client's device in the house outside its repair."""
+        if self.env.context.get(DEVICE_MOVE_KEY) is DEVICE_MOVE_TOKEN:
+            return
+        lots = self.move_line_ids.lot_id
+        if not lots:
+            return
+        # sudo: the seal holds whoever moves the device, including users who
+        # cannot read the repair of another branch.
+        repair = (
+            self.env["repair.order"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("intake_date", "!=", False),
+                    "|",
+                    ("service_stage", "in", DEVICE_IN_HOUSE_STAGES),
+                    "&",
+                    ("service_stage", "=", "cancelled"),
+                    ("returned_date", "=", False),
+                ],
+                limit=1,
+            )
+        )
+        if repair:
+            _logger.warning(
+                "Refused a stock move of device %s of repair %s by user %s",
+                repair.lot_id.name,
+                repair.name,
+                self.env.uid,
+            )
+            raise UserError(
+                self.env._(
+                    "The device %(serial)s is in the house under repair %(ref)s: "
+                    "it moves or leaves only through its repair.",
+                    serial=repair.lot_id.name,
+                    ref=repair.name,
+                )
+            )
 
     def _action_assign(self, force_qty=False):
         res = super()._action_assign(force_qty=force_qty)

@@ -7,6 +7,7 @@ SERVICE_LOCATIONS = {
     "sc_engineering_location_id": "ENGINEERING",
     "sc_storage_location_id": "STORAGE",
     "sc_ready_location_id": "READY",
+    "sc_to_return_location_id": "RETURN",
     "sc_parts_location_id": "PARTS",
 }
 
@@ -45,6 +46,13 @@ class StockWarehouse(models.Model):
         copy=False,
         help="Where repaired devices wait for their owners.",
     )
+    sc_to_return_location_id = fields.Many2one(
+        "stock.location",
+        string="To Return Shelf",
+        check_company=True,
+        copy=False,
+        help="Where devices of cancelled repairs wait to be handed back.",
+    )
     sc_parts_location_id = fields.Many2one(
         "stock.location",
         string="Parts Issued to Repairs",
@@ -71,12 +79,12 @@ class StockWarehouse(models.Model):
         default=lambda self: self.env.company.resource_calendar_id,
         help="Working days used to plan repair deadlines in this branch.",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        warehouses = super().create(vals_list)
-        warehouses._sc_ensure_service_locations()
-        return warehouses
+    sc_parts_pull_id = fields.Many2one(
+        "stock.rule",
+        string="Parts Issue Rule",
+        copy=False,
+        help="Takes parts from stock to the repairs, buys what is missing.",
+    )
 
     def _sc_service_location_names(self):
         return {
@@ -85,43 +93,89 @@ class StockWarehouse(models.Model):
             "sc_engineering_location_id": self.env._("Engineering"),
             "sc_storage_location_id": self.env._("Storage"),
             "sc_ready_location_id": self.env._("Ready Shelf"),
+            "sc_to_return_location_id": self.env._("To Return"),
             "sc_parts_location_id": self.env._("Parts Issued to Repairs"),
         }
 
-    def _sc_ensure_service_locations(self):
-        """Create the branch's addressed storage and point repairs at it."""
-        Location = self.env["stock.location"]
+    def _get_locations_values(self, vals, code=False):
+        values = super()._get_locations_values(vals, code=code)
+        code = (vals.get("code") or code or "").replace(" ", "").upper()
+        company_id = vals.get(
+            "company_id", self.default_get(["company_id"])["company_id"]
+        )
         names = self._sc_service_location_names()
-        for warehouse in self:
-            vals = {}
-            for fname, suffix in SERVICE_LOCATIONS.items():
-                if warehouse[fname]:
-                    continue
-                location = Location.create(
-                    {
-                        "name": names[fname],
-                        "location_id": warehouse.view_location_id.id,
-                        "usage": "internal",
-                        "barcode": f"{warehouse.code}-{suffix}",
-                        "company_id": warehouse.company_id.id,
-                    }
-                )
-                vals[fname] = location.id
+        for fname, suffix in SERVICE_LOCATIONS.items():
+            values[fname] = {
+                "name": names[fname],
+                "active": True,
+                "usage": "internal",
+                "barcode": self._valid_barcode(f"{code}-{suffix}", company_id),
+            }
+        return values
+
+    def _sc_repair_type_locations(self):
+        """Repairs take parts from the issue location and keep the device at
+        reception until it goes to the ready shelf."""
+        return {
+            "default_location_src_id": self.sc_parts_location_id.id,
+            "default_product_location_src_id": self.sc_reception_location_id.id,
+            "default_product_location_dest_id": self.sc_ready_location_id.id,
+        }
+
+    def _get_picking_type_create_values(self, max_sequence):
+        data, next_sequence = super()._get_picking_type_create_values(max_sequence)
+        data["repair_type_id"].update(self._sc_repair_type_locations())
+        return data, next_sequence
+
+    def _get_picking_type_update_values(self):
+        data = super()._get_picking_type_update_values()
+        data["repair_type_id"].update(self._sc_repair_type_locations())
+        return data
+
+    def _generate_global_route_rules_values(self):
+        rules = super()._generate_global_route_rules_values()
+        rules["sc_parts_pull_id"] = {
+            "depends": ["sc_parts_location_id", "lot_stock_id"],
+            "create_values": {
+                "procure_method": "mts_else_mto",
+                "company_id": self.company_id.id,
+                "action": "pull",
+                "auto": "manual",
+                "route_id": self._find_or_create_global_route(
+                    "repair_service_center.route_sc_parts",
+                    self.env._("Service Center: Issue Parts to Repairs"),
+                ).id,
+            },
+            "update_values": {
+                "active": True,
+                "name": self._format_rulename(
+                    self.lot_stock_id,
+                    self.sc_parts_location_id,
+                    self.env._("Parts"),
+                ),
+                "location_src_id": self.lot_stock_id.id,
+                "location_dest_id": self.sc_parts_location_id.id,
+                "location_dest_from_rule": True,
+                "picking_type_id": self.int_type_id.id,
+            },
+        }
+        return rules
+
+    @api.model
+    def _sc_setup_branches(self):
+        """Give every warehouse its service center storage and parts rule.
+
+        New warehouses get them from Odoo's own warehouse creation; this is
+        for the warehouses that exist when the addon is installed.
+        """
+        warehouses = self.with_context(active_test=False).search([])
+        warehouses._create_missing_locations({})
+        for warehouse in warehouses:
+            vals = warehouse._create_or_update_sequences_and_picking_types()
             if vals:
                 warehouse.write(vals)
-            repair_type = warehouse.repair_type_id
-            if repair_type:
-                repair_type.write(
-                    {
-                        "default_location_src_id": warehouse.sc_parts_location_id.id,
-                        "default_product_location_src_id": (
-                            warehouse.sc_reception_location_id.id
-                        ),
-                        "default_product_location_dest_id": (
-                            warehouse.sc_ready_location_id.id
-                        ),
-                    }
-                )
+            warehouse._create_or_update_global_routes_rules()
+        return True
 
     def _sc_device_locations(self):
         """Every internal location of these branches where a device may be."""

@@ -50,10 +50,16 @@ class TestPartsAndHandover(ServiceCenterCase):
         repair.action_sc_request_parts()
         self.assertEqual(repair.service_stage, "waiting_parts")
         transfer_moves = repair.parts_picking_ids.move_ids
+        # Odoo's procurement ran the branch's "take from stock, buy the rest" rule.
+        rule = self.branch_a.sc_parts_pull_id
+        self.assertEqual(rule.procure_method, "mts_else_mto")
+        self.assertEqual(transfer_moves.rule_id, rule)
         # 2 screens on hand are reserved, the third one and the battery are bought.
-        on_hand = transfer_moves.filtered(lambda m: m.procure_method == "make_to_stock")
-        self.assertEqual(on_hand.product_id, self.part_screen)
-        self.assertEqual(on_hand.product_uom_qty, 2.0)
+        screens = transfer_moves.filtered(lambda m: m.product_id == self.part_screen)
+        self.assertEqual(screens.product_uom_qty, 3.0)
+        self.assertEqual(screens.quantity, 2.0)
+        battery = transfer_moves.filtered(lambda m: m.product_id == self.part_battery)
+        self.assertEqual(battery.quantity, 0.0)
         po_lines = transfer_moves.created_purchase_line_ids
         self.assertEqual(
             sorted(
@@ -157,6 +163,7 @@ class TestPartsAndHandover(ServiceCenterCase):
     def test_device_history(self):
         first = self._received_repair(serial="SN-HISTORY")
         first.with_user(self.receptionist).action_sc_cancel()
+        first.with_user(self.receptionist).action_sc_return_device()
         second = self._received_repair(serial="SN-HISTORY")
         self.assertEqual(second.lot_id, first.lot_id)
         self.assertEqual(second.device_history_count, 1)

@@ -57,11 +57,15 @@ class TestStages(ServiceCenterCase):
         repair = self._received_repair(serial="SN-ALLOWED")
         self.assertEqual(repair.allowed_next_stages, "diagnosis,cancelled")
 
-    def test_cancel_returns_device_to_client(self):
+    def test_cancel_keeps_device_until_it_is_returned(self):
         repair = self._received_repair(serial="SN-CANCEL")
         repair.with_user(self.receptionist).action_sc_cancel()
         self.assertEqual(repair.service_stage, "cancelled")
         self.assertEqual(repair.state, "cancel")
+        quant = self._device_quant(repair)
+        self.assertEqual(quant.location_id, self.branch_a.sc_to_return_location_id)
+        self.assertEqual(quant.owner_id, self.client)
+        repair.with_user(self.receptionist).action_sc_return_device()
         self.assertFalse(self._device_quant(repair))
 
     def test_stage_change_query_count(self):
