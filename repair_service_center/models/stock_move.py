@@ -97,7 +97,7 @@ class StockMove(models.Model):
             )
         )
         if repair:
-            _logger.warning(
+            _logger.info(
                 "Refused a stock move of device %s of repair %s by user %s",
                 repair.lot_id.name,
                 repair.name,

@@ -6,3 +6,7 @@ from . import test_parts
 from . import test_reports
 from . import test_catalog
 from . import test_ui
+from . import test_branch_seal
+from . import test_branch_seal_rpc
+from . import test_cancel_return
+from . import test_machinery

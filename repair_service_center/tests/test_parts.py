@@ -60,7 +60,10 @@ class TestPartsAndHandover(ServiceCenterCase):
         self.assertEqual(screens.quantity, 2.0)
         battery = transfer_moves.filtered(lambda m: m.product_id == self.part_battery)
         self.assertEqual(battery.quantity, 0.0)
-        po_lines = transfer_moves.created_purchase_line_ids
+        # The rest is bought into the parts stock: the RFQ names the repair.
+        po_lines = self.env["purchase.order.line"].search(
+            [("order_id.origin", "=", repair.name)]
+        )
         self.assertEqual(
             sorted(
                 po_lines.mapped(lambda line: (line.product_id.name, line.product_qty))
@@ -74,6 +77,10 @@ class TestPartsAndHandover(ServiceCenterCase):
         po.button_confirm()
         receipt = po.picking_ids
         self._validate_picking(receipt)
+        self.assertEqual(receipt.location_dest_id, self.branch_a.lot_stock_id)
+        # The bought parts are reserved for the repair's transfer on arrival.
+        self.assertEqual(screens.quantity, 3.0)
+        self.assertEqual(battery.quantity, 1.0)
         self._validate_picking(repair.parts_picking_ids)
         self.assertEqual(repair.service_stage, "in_repair")
 
