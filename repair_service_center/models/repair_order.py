@@ -648,7 +648,9 @@ class RepairOrder(models.Model):
                         ref=repair.name,
                     )
                 )
-            lot = Lot.search(
+            # sudo: one record per serial, also when another branch (hidden
+            # from this user by the branch rules) holds the device.
+            lot = Lot.sudo().search(
                 [
                     ("product_id", "=", repair.product_id.id),
                     ("name", "=", serial),
@@ -664,7 +666,7 @@ class RepairOrder(models.Model):
                         "company_id": repair.company_id.id,
                     }
                 )
-            repair.lot_id = lot
+            repair.lot_id = lot.sudo(False)
 
     def _sc_check_intake(self):
         today = fields.Date.context_today(self)

@@ -233,3 +233,14 @@ class TestBranchSeal(ServiceCenterCase):
         self.assertEqual(
             self.repair_a.device_location_id, self.branch_a.sc_manager_desk_location_id
         )
+
+    def test_serial_held_by_other_branch_is_not_duplicated(self):
+        repair = self._new_repair(serial="SN-SEAL-B")
+        repair.with_user(self.receptionist)._sc_resolve_lot()
+        self.assertEqual(repair.lot_id, self.repair_b.lot_id)
+        with self.assertRaises(UserError):
+            repair.with_user(self.receptionist).action_sc_confirm_intake()
+        self.assertEqual(
+            self._device_quant(self.repair_b).location_id,
+            self.branch_b.sc_reception_location_id,
+        )

@@ -80,7 +80,8 @@ class TestBranchSealRpc(HttpCase, ServiceCenterCase):
 
         with self.assertRaises(Fault) as caught:
             self._rpc(login, "stock.lot", "read", self.repair_b.lot_id.ids, ["name"])
-        self.assertIn("AccessError", caught.exception.faultString)
+        self.assertIn("'read' access", caught.exception.faultString)
+        self.assertIn("(stock.lot)", caught.exception.faultString)
 
     def test_device_cannot_leave_over_xmlrpc(self):
         login = self.warehouse_keeper.login
