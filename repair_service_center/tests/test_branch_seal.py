@@ -12,11 +12,13 @@ class TestBranchSeal(ServiceCenterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.repair_a = cls._received_repair(serial="SN-SEAL-A")
+        works = [Command.set(cls.work_screen.ids)]
+        cls.repair_a = cls._received_repair(serial="SN-SEAL-A", service_work_ids=works)
         cls.repair_b = cls._new_repair(
             serial="SN-SEAL-B",
             user=cls.receptionist_b,
             picking_type_id=cls.branch_b.repair_type_id.id,
+            service_work_ids=works,
         )
         cls.repair_b.with_user(cls.receptionist_b).action_sc_confirm_intake()
         # Parts stock and a parts transfer in each branch.
@@ -124,6 +126,12 @@ class TestBranchSeal(ServiceCenterCase):
             self.repair_b.sale_order_id.with_user(self.receptionist).read(
                 ["amount_total"]
             )
+        lines = orders.order_line
+        self.assertTrue(self.repair_b.sale_order_id.order_line)
+        self.assertEqual(
+            self._visible(self.receptionist, "sale.order.line", lines),
+            self.repair_a.sale_order_id.order_line,
+        )
 
     def test_user_of_both_branches_and_admins_see_both(self):
         both = new_test_user(
