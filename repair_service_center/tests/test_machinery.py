@@ -83,7 +83,9 @@ class TestMachinery(ServiceCenterCase):
         repair = self._received_repair(serial="SN-MACH-QC")
         repair = repair.with_user(self.receptionist)
         shelf = self.branch_a.sc_ready_location_id
-        repair.device_location_id  # noqa: B018 - warm the caches the form has
+        self.assertEqual(
+            repair.device_location_id, self.branch_a.sc_reception_location_id
+        )
         with self.assertQueryCount(24):
             repair.action_sc_move_device(shelf)
         self.assertEqual(repair.device_location_id, shelf)
