@@ -7,4 +7,3 @@ from . import repair_deadline_log
 from . import repair_order
 from . import stock_move
 from . import repair_workload_report
-from . import repair_demo
