@@ -63,8 +63,7 @@ class RepairServiceCenterDemo(models.AbstractModel):
             if repair.service_stage != stage:
                 raise UserError(
                     self.env._(
-                        "Demo: repair %(ref)s is “%(stage)s”, expected "
-                        "“%(expected)s”.",
+                        "Demo: repair %(ref)s is “%(stage)s”, expected “%(expected)s”.",
                         ref=repair.name,
                         stage=repair.service_stage,
                         expected=stage,

@@ -6,3 +6,5 @@ from . import test_parts
 from . import test_reports
 from . import test_catalog
 from . import test_ui
+from . import test_demo
+from . import test_intake_form
