@@ -66,6 +66,18 @@ class TestRussianDemo(TransactionCase):
         # "to_return" (a cancelled repair waiting for its owner) is optional.
         self.assertLessEqual(all_stages - stages, {"to_return"})
 
+    def test_branch_places_are_named_in_russian(self):
+        branch = self.env.ref(f"{MODULE}.demo_branch_tvr")
+        self.assertEqual(branch.name, "Ремонт-Про — Тверская")
+        places = (
+            branch.lot_stock_id
+            | branch.sc_reception_location_id
+            | branch.sc_ready_location_id
+            | self.env.ref(f"{MODULE}.demo_location_tvr_desk_1")
+        )
+        for place in places:
+            self.assertRegex(place.name, "[А-Яа-яЁё]", place.complete_name)
+
     def test_receipt_terms_are_translated(self):
         branch = self.env.ref(f"{MODULE}.demo_branch_tvr")
         self.assertIn(
