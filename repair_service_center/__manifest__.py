@@ -43,6 +43,7 @@
     ],
     "demo": [
         "demo/repair_service_center_demo.xml",
+        "demo/repair_service_center_demo_repairs.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -6,4 +6,3 @@ from . import repair_stage_history
 from . import repair_deadline_log
 from . import repair_order
 from . import stock_move
-from . import repair_demo

@@ -10,3 +10,5 @@ from . import test_branch_seal
 from . import test_branch_seal_rpc
 from . import test_cancel_return
 from . import test_machinery
+from . import test_demo
+from . import test_intake_form

@@ -28,11 +28,6 @@ registry.category("web_tour.tours").add("repair_service_center_intake", {
             run: "edit TOUR-IMEI-0001",
         },
         {
-            content: "Open the intake tab",
-            trigger: ".o_notebook .nav-link:contains(Intake)",
-            run: "click",
-        },
-        {
             content: "Write the fault in the client's words",
             trigger: ".o_field_widget[name=fault_description] textarea",
             run: "edit Does not charge",
