@@ -69,7 +69,7 @@ class RepairServiceCenterDemo(models.AbstractModel):
         warehouse = demo["warehouse"]
         tvr = ref("demo_branch_tvr")
         arb = ref("demo_branch_arb")
-        iphone13_serial = "356789104512345"
+        iphone13_serial = "356789104512346"
 
         # --- Tverskaya -------------------------------------------------
         # An earlier repair of Ivan Petrov's iPhone, delivered a month ago:
@@ -158,7 +158,7 @@ class RepairServiceCenterDemo(models.AbstractModel):
                 "picking_type_id": tvr.repair_type_id.id,
                 "partner_id": ref("demo_client_maria_ivanova").id,
                 "product_id": ref("demo_product_galaxy_s21").id,
-                "serial_number": "354321112233445",
+                "serial_number": "354321112233442",
                 "fault_description": "Green stripes across the screen after an "
                 "update, then the screen went black. The phone rings.",
                 "device_condition": "Like new, in a book case.",
@@ -308,7 +308,7 @@ class RepairServiceCenterDemo(models.AbstractModel):
                 "client_name": "Roman Sidorov",
                 "client_phone": "+7 905 111-22-33",
                 "product_id": ref("demo_product_galaxy_s21").id,
-                "serial_number": "352468013579246",
+                "serial_number": "352468013579241",
                 "fault_description": "The back camera does not focus; photos are "
                 "blurry.",
                 "service_work_ids": [
@@ -327,7 +327,7 @@ class RepairServiceCenterDemo(models.AbstractModel):
                 "picking_type_id": tvr.repair_type_id.id,
                 "partner_id": ref("demo_client_alexey_morozov").id,
                 "product_id": ref("demo_product_redmi_note11").id,
-                "serial_number": "868765432109876",
+                "serial_number": "868765432109873",
                 "fault_description": "The screen flickers and the phone reboots "
                 "by itself.",
                 "device_condition": "Cracked back glass.",
@@ -380,7 +380,7 @@ class RepairServiceCenterDemo(models.AbstractModel):
                 "picking_type_id": arb.repair_type_id.id,
                 "partner_id": ref("demo_client_yulia_kuzmina").id,
                 "product_id": ref("demo_product_iphone13").id,
-                "serial_number": "353987650123456",
+                "serial_number": "353987650123459",
                 "fault_description": "The phone switches off at 20 % and gets "
                 "warm while charging.",
                 "device_condition": "Good.",
