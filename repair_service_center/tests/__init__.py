@@ -6,3 +6,8 @@ from . import test_parts
 from . import test_reports
 from . import test_catalog
 from . import test_ui
+from . import test_stage_machine
+from . import test_facts_lock
+from . import test_deadline_rules
+from . import test_bad_input
+from . import test_xmlrpc
