@@ -1,9 +1,11 @@
 from datetime import date
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import ServiceCenterCase
 
@@ -160,7 +162,15 @@ class TestFactsLock(ServiceCenterCase):
         self.assertEqual(history.stage, "received")
 
     def test_audit_rows_restrict_deleting_their_repair(self):
-        field = self.env["repair.stage.history"]._fields["repair_id"]
-        self.assertEqual(field.ondelete, "restrict")
-        field = self.env["repair.deadline.log"]._fields["repair_id"]
-        self.assertEqual(field.ondelete, "restrict")
+        repair = self._new_repair(serial="SN-AUDIT-FK")
+        self.env.flush_all()
+        # Even below the ORM, the database keeps the repair of an audit row.
+        with (
+            self.assertRaisesRegex(
+                psycopg2.errors.ForeignKeyViolation, "repair_stage_history"
+            ),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute("DELETE FROM repair_order WHERE id = %s", [repair.id])
+        self.assertTrue(repair.exists())
