@@ -62,14 +62,14 @@ class TestSeedFlow(ServiceCenterCase):
             engineer_repair.action_sc_request_parts()
             self.assertEqual(repair.service_stage, "waiting_parts")
 
-        # The manager agrees a later date with the client, with a reason.
-        self.env["repair.deadline.wizard"].with_user(self.manager).create(
-            {
-                "repair_id": repair.id,
-                "new_deadline": datetime(2026, 3, 13, 16, 0),
-                "reason": "Battery comes from the vendor",
-            }
-        ).action_apply()
+            # The manager agrees a later date with the client, with a reason.
+            self.env["repair.deadline.wizard"].with_user(self.manager).create(
+                {
+                    "repair_id": repair.id,
+                    "new_deadline": datetime(2026, 3, 13, 16, 0),
+                    "reason": "Battery comes from the vendor",
+                }
+            ).action_apply()
 
         # Purchasing and the warehouse bring the parts.
         with freeze_time("2026-03-12 08:00:00"):

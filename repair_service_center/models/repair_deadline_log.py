@@ -7,7 +7,7 @@ class RepairDeadlineLog(models.Model):
     _order = "create_date desc, id desc"
 
     repair_id = fields.Many2one(
-        "repair.order", required=True, ondelete="cascade", index=True, readonly=True
+        "repair.order", required=True, ondelete="restrict", index=True, readonly=True
     )
     user_id = fields.Many2one(
         "res.users", string="Changed By", required=True, readonly=True

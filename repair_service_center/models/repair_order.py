@@ -1,5 +1,6 @@
 import logging
 import math
+import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -39,6 +40,73 @@ STAGE_TRANSITIONS = {
 
 # Stages in which a repair occupies its engineer and counts in the workload.
 OPEN_STAGES = ("received", "diagnosis", "waiting_parts", "in_repair")
+
+# Odoo's ``state`` that goes with each service stage; any other pair is a bug.
+STAGE_STATES = {
+    "new": "draft",
+    "received": "confirmed",
+    "diagnosis": "under_repair",
+    "waiting_parts": "under_repair",
+    "in_repair": "under_repair",
+    "ready": "done",
+    "delivered": "done",
+    "cancelled": "cancel",
+}
+
+# Written by the stage machine only, never by ``create``/``write`` callers.
+MACHINE_FIELDS = (
+    "service_stage",
+    "service_stage_date",
+    "intake_user_id",
+    "intake_date",
+    "state",
+    "returned_date",
+    "returned_user_id",
+)
+
+# What a caller may state on creation: the machine's starting point.
+INITIAL_VALUES = {"service_stage": "new", "state": "draft"}
+
+# Facts of the intake: locked once the device was received.
+INTAKE_FACTS = (
+    "partner_id",
+    "product_id",
+    "lot_id",
+    "serial_number",
+    "name",
+    "picking_type_id",
+)
+
+# Longest text accepted in the intake and diagnosis fields.
+TEXT_LIMITS = {
+    "client_name": 200,
+    "client_phone": 40,
+    "fault_description": 2000,
+    "device_condition": 2000,
+    "accessories": 500,
+    "diagnosis": 10000,
+}
+
+# A serial number or IMEI: 3 to 40 Latin letters, digits, "-", "." or "/".
+SERIAL_PATTERN = re.compile(r"[A-Za-z0-9./-]{3,40}")
+
+# Marks the stage machine's own writes. The context may carry this very
+# object only when the machine put it there: XML-RPC and JSON-RPC carry plain
+# data, so no caller can forge it (a caller's context is not a permission).
+_SC_MACHINE = object()
+
+
+def _luhn_ok(digits):
+    """Whether ``digits`` end with a valid Luhn check digit (IMEI rule)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
 
 
 class RepairOrder(models.Model):
@@ -289,7 +357,15 @@ class RepairOrder(models.Model):
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Operation not supported"))
+            _logger.info("Refused search on is_overdue with %r %r", operator, value)
+            raise UserError(
+                self.env._(
+                    "“Overdue” can only be searched with = or != and True or "
+                    "False, not %(operator)s %(value)s.",
+                    operator=operator,
+                    value=value,
+                )
+            )
         domain = [
             ("date_deadline", "<", fields.Datetime.now()),
             ("service_stage", "in", OPEN_STAGES),
@@ -437,14 +513,19 @@ class RepairOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._sc_in_machine():
+            self._sc_refuse_forged_create(vals_list)
+        deadlines = []
         for vals in vals_list:
+            self._sc_check_values(vals)
+            deadlines.append(vals.pop("date_deadline", False))
             branch_id = vals.pop("branch_id", False)
             if branch_id and not vals.get("picking_type_id"):
                 branch = self.env["stock.warehouse"].browse(branch_id)
                 vals["picking_type_id"] = branch.repair_type_id.id
         repairs = super().create(vals_list)
         now = fields.Datetime.now()
-        repairs.service_stage_date = now
+        repairs._sc_machine().write({"service_stage_date": now})
         # Audit rows are written by the stage machine only; users read them.
         self.env["repair.stage.history"].sudo().create(
             [
@@ -457,36 +538,270 @@ class RepairOrder(models.Model):
                 for repair in repairs
             ]
         )
+        for repair, deadline in zip(repairs, deadlines, strict=True):
+            if deadline:
+                repair._sc_set_first_deadline(deadline)
         return repairs
 
+    @api.model
+    def _sc_refuse_forged_create(self, vals_list):
+        """A repair is born "new": the machine's fields are not for callers."""
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_")
+        }
+        for vals in [defaults, *vals_list]:
+            forged = [
+                name
+                for name in MACHINE_FIELDS
+                if vals.get(name) and vals[name] != INITIAL_VALUES.get(name)
+            ]
+            if forged:
+                _logger.info("Refused repair creation with forged %s", forged)
+                raise UserError(
+                    self.env._(
+                        "A repair starts as “New”: %(fields)s are set by the "
+                        "service stages, not when the repair is created.",
+                        fields=self._sc_field_labels(forged),
+                    )
+                )
+
     def write(self, vals):
-        new_stage = vals.get("service_stage")
-        if new_stage:
-            self._sc_check_transition(new_stage)
-        if "date_deadline" in vals:
-            self._sc_log_deadline_change(vals["date_deadline"])
-            vals.setdefault(
-                "schedule_date", vals["date_deadline"] or fields.Datetime.now()
-            )
-        old_stages = (
-            {repair.id: repair.service_stage for repair in self} if new_stage else {}
-        )
+        if not self._sc_in_machine():
+            self._sc_refuse_bypass(vals)
+        self._sc_check_values(vals)
+        first_deadline = False
+        if "date_deadline" in vals and not self._sc_in_machine():
+            # A first deadline typed by a manager; every change of an existing
+            # one goes through action_sc_set_deadline (refused above).
+            first_deadline = vals.pop("date_deadline")
         old_engineers = (
             {repair.id: repair.engineer_id for repair in self}
             if "engineer_id" in vals
             else {}
         )
-        if new_stage:
-            vals["service_stage_date"] = fields.Datetime.now()
         res = super().write(vals)
-        if new_stage:
-            self._sc_record_stage_change(old_stages)
-        if old_engineers and "date_deadline" not in vals:
+        if first_deadline:
+            self._sc_set_first_deadline(first_deadline)
+        if old_engineers:
             changed = self.filtered(
-                lambda r: r.engineer_id and r.engineer_id != old_engineers[r.id]
+                lambda r: (
+                    r.engineer_id
+                    and r.engineer_id != old_engineers[r.id]
+                    and not r.date_deadline
+                )
             )
             changed._sc_apply_proposed_deadline()
         return res
+
+    def _sc_refuse_bypass(self, vals):
+        """Refuse what only the stage machine or a manager's action may change."""
+        if not self:
+            return
+        forged = [name for name in MACHINE_FIELDS if name in vals]
+        if forged:
+            _logger.info(
+                "Refused direct write of %s on repairs %s by uid %s",
+                forged,
+                self.ids,
+                self.env.uid,
+            )
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a repair change only through its service "
+                    "stages (the stage buttons, or action_sc_transition for "
+                    "integrations).",
+                    fields=self._sc_field_labels(forged),
+                )
+            )
+        facts = [name for name in INTAKE_FACTS if name in vals]
+        for repair in self.filtered(lambda r: r.service_stage != "new"):
+            changed = [name for name in facts if repair._sc_differs(name, vals[name])]
+            if changed:
+                _logger.info(
+                    "Refused change of %s on received repair %s by uid %s",
+                    changed,
+                    repair.name,
+                    self.env.uid,
+                )
+                raise UserError(
+                    self.env._(
+                        "Repair %(ref)s was received: %(fields)s can no longer "
+                        "change; only a manager can correct a mistyped serial "
+                        "number, giving the reason.",
+                        ref=repair.name,
+                        fields=self._sc_field_labels(changed),
+                    )
+                )
+        if "date_deadline" in vals:
+            for repair in self:
+                if repair.date_deadline or not vals["date_deadline"]:
+                    raise UserError(
+                        self.env._(
+                            "Changing the deadline of %(ref)s needs a reason: use "
+                            "“Change Deadline”.",
+                            ref=repair.name,
+                        )
+                    )
+        if vals.get("promised_date"):
+            promised = fields.Date.to_date(vals["promised_date"])
+            if promised < fields.Date.context_today(self):
+                raise UserError(
+                    self.env._(
+                        "The promised date %(date)s is in the past.",
+                        date=format_date(self.env, promised),
+                    )
+                )
+
+    def _sc_differs(self, name, value):
+        """Whether writing ``value`` into field ``name`` would change it."""
+        self.ensure_one()
+        field = self._fields[name]
+        current = field.convert_to_write(self[name], self)
+        return (current or False) != (value or False)
+
+    @api.model
+    def _sc_field_labels(self, names):
+        return ", ".join(
+            f"“{self._fields[name]._description_string(self.env)}”" for name in names
+        )
+
+    @api.model
+    def _sc_check_values(self, vals):
+        """Serial and free-text rules, checked before anything is written."""
+        for name, limit in TEXT_LIMITS.items():
+            value = vals.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                _logger.info("Refused %s of %s characters", name, len(value))
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s is too long: %(length)s characters, at most "
+                        "%(limit)s.",
+                        field=self._sc_field_labels([name]),
+                        length=len(value),
+                        limit=limit,
+                    )
+                )
+        if vals.get("serial_number"):
+            self._sc_check_serial(vals["serial_number"])
+
+    @api.model
+    def _sc_check_serial(self, serial):
+        serial = (serial or "").strip()
+        if not SERIAL_PATTERN.fullmatch(serial):
+            _logger.info("Refused serial number %r", serial[:50])
+            raise ValidationError(
+                self.env._(
+                    "“%(serial)s” is not a serial number or IMEI: use 3 to 40 "
+                    "Latin letters, digits, “-”, “.” or “/”.",
+                    serial=serial[:50],
+                )
+            )
+        if len(serial) == 15 and serial.isdigit() and not _luhn_ok(serial):
+            _logger.info("Refused IMEI %s with a wrong check digit", serial)
+            raise ValidationError(
+                self.env._(
+                    "%(imei)s is not a valid IMEI: its last (check) digit is "
+                    "wrong. Check the number on the device or its box.",
+                    imei=serial,
+                )
+            )
+
+    @api.constrains(*TEXT_LIMITS, "serial_number")
+    def _check_sc_text_values(self):
+        for repair in self:
+            repair._sc_check_values(
+                {name: repair[name] for name in (*TEXT_LIMITS, "serial_number")}
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_after_intake(self):
+        # Named to run before repair's own _unlink_except_confirmed.
+        received = self.filtered(lambda r: r.service_stage != "new")
+        if received:
+            _logger.info(
+                "Refused deletion of received repairs %s by uid %s",
+                received.mapped("name"),
+                self.env.uid,
+            )
+            raise UserError(
+                self.env._(
+                    "Repair %(ref)s was received and cannot be deleted: cancel "
+                    "it instead.",
+                    ref=received[0].name,
+                )
+            )
+
+    def unlink(self):
+        # The audit rows of repairs never received go with them; those of
+        # received repairs stay (the check above refuses their deletion).
+        never_received = self.filtered(lambda r: r.service_stage == "new")
+        # sudo: audit rows are not for users to delete; the machine does it.
+        self.env["repair.stage.history"].sudo().search(
+            [("repair_id", "in", never_received.ids)]
+        ).unlink()
+        self.env["repair.deadline.log"].sudo().search(
+            [("repair_id", "in", never_received.ids)]
+        ).unlink()
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Odoo's own repair steps: run by the stage machine only
+    # ------------------------------------------------------------------
+    def _sc_in_machine(self):
+        return self.env.context.get("sc_machine") is _SC_MACHINE
+
+    def _sc_machine(self):
+        """These repairs in the stage machine's hands (its own writes)."""
+        return self.with_context(sc_machine=_SC_MACHINE)
+
+    def _sc_refuse_outside_machine(self, method):
+        if self._sc_in_machine() or not self:
+            return
+        _logger.info(
+            "Refused %s on repairs %s by uid %s: not through the stage machine",
+            method,
+            self.ids,
+            self.env.uid,
+        )
+        raise UserError(
+            self.env._(
+                "Repair %(ref)s follows the service center's stages: “%(method)s” "
+                "is not available. Use the stage buttons (Confirm Intake, Start "
+                "Diagnosis, Ready, Hand Over, Cancel) or action_sc_transition.",
+                ref=self[0].name,
+                method=method,
+            )
+        )
+
+    def action_validate(self):
+        self._sc_refuse_outside_machine("action_validate")
+        return super().action_validate()
+
+    def _action_repair_confirm(self):
+        self._sc_refuse_outside_machine("_action_repair_confirm")
+        return super()._action_repair_confirm()
+
+    def action_repair_start(self):
+        self._sc_refuse_outside_machine("action_repair_start")
+        return super().action_repair_start()
+
+    def action_repair_end(self):
+        self._sc_refuse_outside_machine("action_repair_end")
+        return super().action_repair_end()
+
+    def action_repair_done(self):
+        self._sc_refuse_outside_machine("action_repair_done")
+        return super().action_repair_done()
+
+    def action_repair_cancel(self):
+        self._sc_refuse_outside_machine("action_repair_cancel")
+        return super().action_repair_cancel()
+
+    def action_repair_cancel_draft(self):
+        self._sc_refuse_outside_machine("action_repair_cancel_draft")
+        return super().action_repair_cancel_draft()
 
     # ------------------------------------------------------------------
     # Stage machine
@@ -541,12 +856,21 @@ class RepairOrder(models.Model):
                 for repair in changed
             ]
         )
-        changed._sc_on_stage_changed(
+        # The hook runs as the caller, without the machine's mark.
+        changed.with_context(sc_machine=None)._sc_on_stage_changed(
             {repair.id: old_stages[repair.id] for repair in changed}
         )
 
     def _sc_set_stage(self, stage):
-        return self.write({"service_stage": stage})
+        """The one write of ``service_stage``: checked, dated and recorded."""
+        self._sc_check_transition(stage)
+        old_stages = {repair.id: repair.service_stage for repair in self}
+        moving = self.filtered(lambda r: r.service_stage != stage)
+        moving._sc_machine().write(
+            {"service_stage": stage, "service_stage_date": fields.Datetime.now()}
+        )
+        moving._sc_record_stage_change(old_stages)
+        return True
 
     # Public entry point of the stage machine for integrations (webhooks,
     # scans, the till): each target stage maps to the action that performs
@@ -711,19 +1035,55 @@ class RepairOrder(models.Model):
                         date=format_date(self.env, repair.promised_date),
                     )
                 )
-        open_repairs = self.search(
-            [
-                ("lot_id", "in", self.lot_id.ids),
-                ("id", "not in", self.ids),
-                ("service_stage", "not in", ("new", "delivered", "cancelled")),
-            ]
+
+    def _sc_check_serials_free(self):
+        """Refuse a serial typed twice in the batch or open in any branch."""
+        seen = {}
+        for repair in self:
+            serial = (repair.lot_id.name or repair.serial_number or "").strip()
+            if not serial:
+                continue
+            key = (repair.product_id.id, serial)
+            if key in seen:
+                raise UserError(
+                    self.env._(
+                        "The serial number %(serial)s is on both %(ref)s and "
+                        "%(other)s in this intake: one device, one repair.",
+                        serial=serial,
+                        ref=seen[key].name,
+                        other=repair.name,
+                    )
+                )
+            seen[key] = repair
+        if not seen:
+            return
+        # sudo: a device still open in a branch this user cannot read must be
+        # found too; only its reference and branch are shown.
+        open_repairs = (
+            self.sudo()
+            .search(
+                [
+                    ("serial_number", "in", [serial for _p, serial in seen]),
+                    ("id", "not in", self.ids),
+                    ("service_stage", "not in", ("new", "delivered", "cancelled")),
+                ]
+            )
+            .filtered(lambda r: (r.product_id.id, r.serial_number) in seen)
         )
         if open_repairs:
+            holder = open_repairs[0]
+            _logger.info(
+                "Refused intake of %s: open in repair %s",
+                holder.serial_number,
+                holder.name,
+            )
             raise UserError(
                 self.env._(
-                    "The device %(serial)s is already in repair %(ref)s.",
-                    serial=open_repairs[0].lot_id.name,
-                    ref=open_repairs[0].name,
+                    "The device %(serial)s is already in repair %(ref)s "
+                    "(branch %(branch)s).",
+                    serial=holder.serial_number,
+                    ref=holder.name,
+                    branch=holder.branch_id.name,
                 )
             )
 
@@ -733,13 +1093,14 @@ class RepairOrder(models.Model):
             "repair_service_center.group_sc_receptionist",
             self.env._("confirm an intake"),
         )
+        self._sc_check_serials_free()
         self._sc_resolve_client()
         self._sc_resolve_lot()
         self._sc_check_intake()
         customer_location = self.env.ref("stock.stock_location_customers")
         for repair in self:
             reception = repair.branch_id.sc_reception_location_id
-            repair.write(
+            repair._sc_machine().write(
                 {
                     "product_location_src_id": reception.id,
                     "intake_user_id": self.env.uid,
@@ -747,7 +1108,7 @@ class RepairOrder(models.Model):
                 }
             )
             repair._sc_move_device(customer_location, reception)
-        self._action_repair_confirm()
+        self._sc_machine()._action_repair_confirm()
         self._sc_set_stage("received")
         return True
 
@@ -855,7 +1216,9 @@ class RepairOrder(models.Model):
             ):
                 repair.engineer_id = self.env.user
         self._sc_set_stage("diagnosis")
-        self.filtered(lambda r: r.state == "confirmed").action_repair_start()
+        self.filtered(
+            lambda r: r.state == "confirmed"
+        )._sc_machine().action_repair_start()
         return True
 
     def action_sc_start_repair(self):
@@ -1026,8 +1389,9 @@ class RepairOrder(models.Model):
             if location:
                 repair.product_location_src_id = location
             repair.product_location_dest_id = repair.branch_id.sc_ready_location_id
-        # Odoo's repair moves the device to the ready shelf: its own method.
-        self._sc_device_context().action_repair_end()
+        # Odoo's repair moves the device to the ready shelf: its own method,
+        # called by the machine with the device-move marker.
+        self._sc_machine()._sc_device_context().action_repair_end()
         self._sc_set_stage("ready")
         self._sc_ensure_sale_order()
         return True
@@ -1078,7 +1442,9 @@ class RepairOrder(models.Model):
             shelf = repair.branch_id.sc_to_return_location_id
             if source and shelf:
                 repair._sc_move_device(source, shelf)
-        self.filtered(lambda r: r.state != "cancel").action_repair_cancel()
+        self.filtered(
+            lambda r: r.state != "cancel"
+        )._sc_machine().action_repair_cancel()
         self._sc_set_stage("cancelled")
         return True
 
@@ -1100,7 +1466,7 @@ class RepairOrder(models.Model):
                     )
                 )
             repair._sc_move_device(repair.device_location_id, customer_location)
-            repair.write(
+            repair._sc_machine().write(
                 {
                     "returned_date": fields.Datetime.now(),
                     "returned_user_id": self.env.uid,
@@ -1139,10 +1505,11 @@ class RepairOrder(models.Model):
 
     @api.model
     def _sc_plan_deadline(self, engineer, hours, queue_hours, calendar, start=None):
-        """Earliest end of the working day on which ``engineer`` finishes.
+        """End of the working day on which ``engineer`` finishes.
 
         The engineer works ``sc_daily_capacity`` hours on each working day of
-        ``calendar`` starting today; their queue comes first.
+        ``calendar`` from ``start`` on (public holidays and leaves of the
+        calendar excluded); their queue comes first.
         """
         capacity = engineer.sc_daily_capacity
         if float_compare(capacity, 0.0, precision_digits=2) <= 0:
@@ -1155,24 +1522,31 @@ class RepairOrder(models.Model):
             )
         start = start or fields.Datetime.now()
         days_needed = max(math.ceil(round((queue_hours + hours) / capacity, 6)), 1)
-        day = start.date()
-        found = 0
-        for _attempt in range(3660):
-            if not calendar or calendar._works_on_date(day):
-                found += 1
-                if found == days_needed:
-                    break
-            day += timedelta(days=1)
-        end_hour = 18.0
-        if calendar:
-            hours_to = [
-                att.hour_to
-                for att in calendar.attendance_ids
-                if att.dayofweek == str(day.weekday()) and att.day_period != "lunch"
-            ]
-            end_hour = max(hours_to, default=end_hour)
-        local = datetime.combine(day, time()) + timedelta(hours=end_hour)
-        return self._sc_local_to_utc(local, calendar)
+        if not calendar:
+            day = start.date() + timedelta(days=days_needed - 1)
+            local = datetime.combine(day, time(18))
+            return self._sc_local_to_utc(local, calendar)
+        # plan_days ends at the first work period of the last day; the
+        # deadline is the end of that day's last period.
+        last_day = calendar.plan_days(days_needed, start, compute_leaves=True)
+        if not last_day:
+            raise UserError(
+                self.env._(
+                    "The working hours %(calendar)s have no working day ahead: "
+                    "check the branch's calendar.",
+                    calendar=calendar.name,
+                )
+            )
+        tz = pytz.timezone(calendar.tz or "UTC")
+        local_day = pytz.utc.localize(last_day).astimezone(tz).date()
+        day_start = tz.localize(datetime.combine(local_day, time()))
+        periods = calendar._work_intervals_batch(
+            day_start, day_start + timedelta(days=1)
+        )[False]
+        day_end = max((stop for _start, stop, _meta in periods), default=None)
+        if day_end is None:
+            return last_day
+        return day_end.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _sc_local_to_utc(self, local_dt, calendar):
@@ -1193,42 +1567,152 @@ class RepairOrder(models.Model):
         )
 
     def _sc_apply_proposed_deadline(self):
+        """First deadline of a repair, planned from its engineer's workload."""
         for repair in self:
-            deadline = repair._sc_proposed_deadline()
-            repair.with_context(
-                sc_deadline_reason=self.env._(
+            repair._sc_write_deadline(
+                repair._sc_proposed_deadline(),
+                self.env._(
                     "Proposed from the workload of %(engineer)s.",
                     engineer=repair.engineer_id.name,
-                )
-            ).date_deadline = deadline
-
-    def _sc_log_deadline_change(self, new_deadline):
-        new_deadline = fields.Datetime.to_datetime(new_deadline)
-        reason = self.env.context.get("sc_deadline_reason")
-        logs = []
-        for repair in self:
-            if repair.date_deadline == new_deadline:
-                continue
-            if repair.date_deadline and not reason:
-                raise UserError(
-                    self.env._(
-                        "Changing the deadline of %(ref)s needs a reason: use "
-                        "“Change Deadline”.",
-                        ref=repair.name,
-                    )
-                )
-            logs.append(
-                {
-                    "repair_id": repair.id,
-                    "user_id": self.env.uid,
-                    "old_deadline": repair.date_deadline,
-                    "new_deadline": new_deadline,
-                    "reason": reason or self.env._("Deadline set."),
-                }
+                ),
             )
-        if logs:
-            # The log is an audit trail: rows come from here only.
-            self.env["repair.deadline.log"].sudo().create(logs)
+
+    def _sc_write_deadline(self, deadline, reason):
+        """Write the deadline and its audit row (the machine's own write)."""
+        deadline = fields.Datetime.to_datetime(deadline) or False
+        logs = [
+            {
+                "repair_id": repair.id,
+                "user_id": self.env.uid,
+                "old_deadline": repair.date_deadline,
+                "new_deadline": deadline,
+                "reason": reason,
+            }
+            for repair in self
+            if repair.date_deadline != deadline
+        ]
+        if not logs:
+            return
+        # sudo: the log is an audit trail that users cannot write; rows come
+        # from here only.
+        self.env["repair.deadline.log"].sudo().create(logs)
+        self._sc_machine().write(
+            {
+                "date_deadline": deadline,
+                "schedule_date": deadline or fields.Datetime.now(),
+            }
+        )
+
+    def _sc_check_deadline_not_past(self, deadline):
+        if deadline and deadline < fields.Datetime.now():
+            _logger.info("Refused past deadline %s on %s", deadline, self.ids)
+            raise UserError(
+                self.env._(
+                    "The deadline %(deadline)s is in the past.",
+                    deadline=fields.Datetime.to_string(deadline),
+                )
+            )
+
+    def _sc_set_first_deadline(self, deadline):
+        """A deadline typed on a repair that has none yet: a manager's act."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_manager", self.env._("set a deadline")
+        )
+        deadline = fields.Datetime.to_datetime(deadline)
+        self._sc_check_deadline_not_past(deadline)
+        self._sc_write_deadline(deadline, self.env._("Deadline set."))
+
+    def action_sc_set_deadline(self, deadline, reason):
+        """Set or change (or clear, with ``deadline`` False) the deadline.
+
+        A manager's act with a reason, logged in the deadline log; used by
+        the “Change Deadline” wizard and callable by integrations.
+        """
+        self._sc_check_group(
+            "repair_service_center.group_sc_manager", self.env._("change a deadline")
+        )
+        reason = (reason or "").strip() if isinstance(reason, str) else ""
+        if not reason:
+            raise UserError(self.env._("Give the reason for the new deadline."))
+        deadline = fields.Datetime.to_datetime(deadline) if deadline else False
+        self._sc_check_deadline_not_past(deadline)
+        closed = self.filtered(lambda r: r.service_stage in ("delivered", "cancelled"))
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Repair %(ref)s is closed: its deadline no longer changes.",
+                    ref=closed[0].name,
+                )
+            )
+        self._sc_write_deadline(deadline, reason)
+        return True
+
+    def action_sc_correct_serial(self, new_serial, reason):
+        """Fix a typo in the serial of a received device (a manager's act)."""
+        self.ensure_one()
+        self._sc_check_group(
+            "repair_service_center.group_sc_manager",
+            self.env._("correct a serial number"),
+        )
+        reason = (reason or "").strip() if isinstance(reason, str) else ""
+        if not reason:
+            raise UserError(self.env._("Give the reason for the correction."))
+        new_serial = (new_serial or "").strip() if isinstance(new_serial, str) else ""
+        self._sc_check_serial(new_serial)
+        if self.service_stage == "new":
+            raise UserError(
+                self.env._(
+                    "Repair %(ref)s is not received yet: edit its serial number "
+                    "on the form.",
+                    ref=self.name,
+                )
+            )
+        old_serial = self.lot_id.name
+        if new_serial == old_serial:
+            raise UserError(
+                self.env._(
+                    "The serial number is already %(serial)s.", serial=old_serial
+                )
+            )
+        # sudo: serial records and repairs of every branch must be checked for
+        # a clash; only their references are shown.
+        clash = (
+            self.env["stock.lot"]
+            .sudo()
+            .search_count(
+                [
+                    ("product_id", "=", self.product_id.id),
+                    ("name", "=", new_serial),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ]
+            )
+        )
+        sharing = self.sudo().search(
+            [("lot_id", "=", self.lot_id.id), ("id", "!=", self.id)], limit=1
+        )
+        if clash or sharing:
+            raise UserError(
+                self.env._(
+                    "%(serial)s cannot be corrected into %(new)s: the device is "
+                    "known from other repairs or the new serial already exists. "
+                    "This is not a typo to correct here.",
+                    serial=old_serial,
+                    new=new_serial,
+                )
+            )
+        self.lot_id.name = new_serial
+        self._sc_machine().write({"serial_number": new_serial})
+        self.message_post(
+            body=self.env._(
+                "Serial number corrected from %(old)s to %(new)s by %(user)s: "
+                "%(reason)s",
+                old=old_serial,
+                new=new_serial,
+                user=self.env.user.name,
+                reason=reason,
+            )
+        )
+        return True
 
     def action_sc_change_deadline(self):
         self.ensure_one()

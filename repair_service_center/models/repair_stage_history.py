@@ -9,7 +9,7 @@ class RepairStageHistory(models.Model):
     _order = "date_start desc, id desc"
 
     repair_id = fields.Many2one(
-        "repair.order", required=True, ondelete="cascade", index=True, readonly=True
+        "repair.order", required=True, ondelete="restrict", index=True, readonly=True
     )
     stage = fields.Selection(SERVICE_STAGES, required=True, readonly=True, index=True)
     user_id = fields.Many2one(

@@ -12,3 +12,8 @@ from . import test_cancel_return
 from . import test_machinery
 from . import test_demo
 from . import test_intake_form
+from . import test_stage_machine
+from . import test_facts_lock
+from . import test_deadline_rules
+from . import test_bad_input
+from . import test_xmlrpc

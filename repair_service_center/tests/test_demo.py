@@ -100,7 +100,7 @@ class TestRussianDemo(TransactionCase):
             "Ремонт-Про — Тверская",
             "Мария Иванова",
             "Серийный номер / IMEI",
-            "354321112233445",
+            "354321112233442",
             "Неисправность",
             "Комплектация",
             "Озвученная цена",
@@ -121,4 +121,4 @@ class TestRussianDemo(TransactionCase):
         )
         html = html.decode()
         self.assertIn("Мария Иванова", html)
-        self.assertIn("354321112233445", html)
+        self.assertIn("354321112233442", html)

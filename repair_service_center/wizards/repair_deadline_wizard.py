@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class RepairDeadlineWizard(models.TransientModel):
@@ -41,12 +40,5 @@ class RepairDeadlineWizard(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        self.repair_id._sc_check_group(
-            "repair_service_center.group_sc_manager", self.env._("change a deadline")
-        )
-        if not (self.reason or "").strip():
-            raise UserError(self.env._("Give the reason for the new deadline."))
-        self.repair_id.with_context(sc_deadline_reason=self.reason).write(
-            {"date_deadline": self.new_deadline}
-        )
+        self.repair_id.action_sc_set_deadline(self.new_deadline, self.reason)
         return {"type": "ir.actions.act_window_close"}
