@@ -22,7 +22,11 @@ class PosOrder(models.Model):
                 ]
             )
         data = super().sync_from_ui(
-            [order for order in orders if order.get("uuid") not in posted.mapped("uuid")]
+            [
+                order
+                for order in orders
+                if order.get("uuid") not in posted.mapped("uuid")
+            ]
         )
         if posted:
             config_id = posted.config_id.ids[0]

@@ -53,7 +53,9 @@ class PosPaymentMethod(models.Model):
 
     @api.constrains("use_payment_terminal", "rpt_timeout")
     def _check_rpt_timeout(self):
-        for method in self.filtered(lambda m: m.use_payment_terminal == "repair_bridge"):
+        for method in self.filtered(
+            lambda m: m.use_payment_terminal == "repair_bridge"
+        ):
             if not 1 <= method.rpt_timeout <= 300:
                 raise ValidationError(
                     self.env._("The terminal timeout must be 1 to 300 seconds.")
@@ -64,7 +66,10 @@ class PosPaymentMethod(models.Model):
         # sudo: the bridge URL and secret are admin-only fields; the server
         # uses them on behalf of the cashier, they never reach the till.
         method = self.sudo()
-        if method.use_payment_terminal != "repair_bridge" or not method.rpt_terminal_url:
+        if (
+            method.use_payment_terminal != "repair_bridge"
+            or not method.rpt_terminal_url
+        ):
             raise UserError(
                 self.env._(
                     "%(method)s is not connected to a card terminal.",
@@ -156,7 +161,9 @@ class PosPaymentMethod(models.Model):
         if (
             not sale_order
             or float_compare(
-                sale_order.amount_total, 0.0, precision_rounding=sale_order.currency_id.rounding
+                sale_order.amount_total,
+                0.0,
+                precision_rounding=sale_order.currency_id.rounding,
             )
             <= 0
         ):
@@ -247,9 +254,7 @@ class PosPaymentMethod(models.Model):
             answer = self._rpt_bridge().settlement()
         except TerminalBridgeError as error:
             raise UserError(
-                self.env._(
-                    "The terminal could not settle: %(error)s", error=str(error)
-                )
+                self.env._("The terminal could not settle: %(error)s", error=str(error))
             ) from error
         settlement = self.env["repair.pos.settlement"]._rpt_create_from(self, answer)
         return {

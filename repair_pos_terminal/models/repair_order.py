@@ -32,12 +32,8 @@ class RepairOrder(models.Model):
         "terminal payment covers the repair's price).",
     )
     # Handover check: what the client gets back, beside what was received.
-    rpt_handover_condition = fields.Text(
-        string="Condition at Handover", copy=False
-    )
-    rpt_handover_accessories = fields.Char(
-        string="Accessories Handed Back", copy=False
-    )
+    rpt_handover_condition = fields.Text(string="Condition at Handover", copy=False)
+    rpt_handover_accessories = fields.Char(string="Accessories Handed Back", copy=False)
     rpt_handover_result = fields.Selection(
         [("accepted", "Accepted by the Client"), ("remark", "Accepted with a Remark")],
         string="Handover Check",
@@ -81,7 +77,9 @@ class RepairOrder(models.Model):
         """
         query = (query or "").strip()
         if not query or len(query) > 64:
-            raise UserError(self.env._("Scan the receipt or type a repair number or phone."))
+            raise UserError(
+                self.env._("Scan the receipt or type a repair number or phone.")
+            )
         config = self.env["pos.config"].browse(int(config_id or 0)).exists()
         if not config:
             raise UserError(self.env._("Unknown till."))
@@ -101,9 +99,7 @@ class RepairOrder(models.Model):
                     limit=20,
                 )
         if not repairs:
-            raise UserError(
-                self.env._("No repair found for “%(query)s”.", query=query)
-            )
+            raise UserError(self.env._("No repair found for “%(query)s”.", query=query))
         result = []
         for repair in repairs:
             refusal = repair._rpt_till_refusal(branch)
@@ -114,7 +110,7 @@ class RepairOrder(models.Model):
                     "partner_id": repair.partner_id.id,
                     "partner_name": repair.partner_id.display_name,
                     "device": repair.product_id.display_name,
-                    "serial": repair.lot_id.name or "",
+                    "serial": repair.serial_number or "",
                     "sale_order_id": repair.sale_order_id.id,
                     "amount_total": repair.sale_order_id.amount_total,
                     "device_condition": repair.device_condition or "",

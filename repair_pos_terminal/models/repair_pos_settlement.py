@@ -20,9 +20,9 @@ class RepairPosSettlement(models.Model):
     user_id = fields.Many2one("res.users", readonly=True, default=lambda s: s.env.user)
     terminal_id = fields.Char(readonly=True)
     terminal_count = fields.Integer(string="Terminal Transactions", readonly=True)
-    terminal_total = fields.Monetary(string="Terminal Total", readonly=True)
+    terminal_total = fields.Monetary(readonly=True)
     posted_count = fields.Integer(string="Posted Transactions", readonly=True)
-    posted_total = fields.Monetary(string="Posted Total", readonly=True)
+    posted_total = fields.Monetary(readonly=True)
     difference = fields.Monetary(readonly=True)
     state = fields.Selection(
         [("matched", "Matched"), ("mismatch", "Difference")],

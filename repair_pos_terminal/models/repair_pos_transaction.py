@@ -76,7 +76,7 @@ class RepairPosTransaction(models.Model):
         readonly=True, help="Technical: uuid of the till's order, if any."
     )
     refund_of_id = fields.Many2one(
-        "repair.pos.transaction", string="Refund Of", readonly=True, index=True
+        "repair.pos.transaction", string="Refunded Payment", readonly=True, index=True
     )
     # What the terminal said (allow-listed; the card number only masked).
     response_code = fields.Char(readonly=True)
@@ -94,9 +94,7 @@ class RepairPosTransaction(models.Model):
     payment_move_id = fields.Many2one(
         "account.move", string="Payment Entry", readonly=True
     )
-    settlement_id = fields.Many2one(
-        "repair.pos.settlement", readonly=True, index=True
-    )
+    settlement_id = fields.Many2one("repair.pos.settlement", readonly=True, index=True)
 
     _sql_constraints = [
         ("name_unique", "UNIQUE(name)", "A terminal transaction is recorded once."),
@@ -292,8 +290,8 @@ class RepairPosTransaction(models.Model):
                 "date_done": fields.Datetime.now(),
             }
         )
-        self.repair_id.message_post(
-            body=self.env._(
+        self._rpt_note_on_repair(
+            self.env._(
                 "Paid %(amount)s by card %(card)s at the till (RRN %(rrn)s, "
                 "invoice %(invoice)s).",
                 amount=self.currency_id.format(self.amount),
@@ -303,6 +301,13 @@ class RepairPosTransaction(models.Model):
             )
         )
         return self
+
+    def _rpt_note_on_repair(self, body):
+        # sudo: the cashier reads repairs but may not write on them; the note
+        # is the terminal flow's own record, authored by the cashier.
+        self.repair_id.sudo().message_post(
+            body=body, author_id=self.env.user.partner_id.id
+        )
 
     def _rpt_payment_vals(self, amount):
         return {
@@ -421,8 +426,8 @@ class RepairPosTransaction(models.Model):
             }
         )
         original._rpt_write({"state": "refunded"})
-        self.repair_id.message_post(
-            body=self.env._(
+        self._rpt_note_on_repair(
+            self.env._(
                 "Card payment %(rrn)s refunded: %(amount)s (credit note %(move)s).",
                 rrn=original.rrn,
                 amount=self.currency_id.format(-self.amount),
@@ -447,9 +452,9 @@ class RepairPosTransaction(models.Model):
                     "Only an approved and posted card payment can be refunded "
                     "(%(ref)s is “%(state)s”).",
                     ref=self.name,
-                    state=dict(
-                        self._fields["state"]._description_selection(self.env)
-                    )[self.state],
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
                 )
             )
         if not self.config_id.current_session_id:
@@ -532,7 +537,9 @@ class RepairPosTransaction(models.Model):
                 with self.env.cr.savepoint():
                     txn._rpt_poll()
             except UserError as error:
-                _logger.error("Recovery of terminal transaction %s: %s", txn.name, error)
+                _logger.error(
+                    "Recovery of terminal transaction %s: %s", txn.name, error
+                )
         return transactions
 
     @api.model

@@ -58,8 +58,14 @@ class TerminalBridgeTimeout(TerminalBridgeError):
     """The bridge did not answer in time: the outcome is unknown."""
 
 
+_MASKED = re.compile(r"^(\d{6})?[\s*Xx•]{2,}(\d{4})$")
+
+
 def mask_pan(value):
     """``220220******1234`` from whatever the terminal sent, never more."""
+    masked = _MASKED.match((value or "").strip())
+    if masked:
+        return (masked.group(1) or "") + "*" * 6 + masked.group(2)
     digits = "".join(_DIGITS.findall(value or ""))
     if not digits:
         return ""
@@ -97,7 +103,9 @@ class TerminalBridge:
                 url, json=body, headers=headers, timeout=self.timeout
             )
         except requests.Timeout as error:
-            _logger.warning("Terminal bridge %s: %s timed out", self.base_url, operation)
+            _logger.warning(
+                "Terminal bridge %s: %s timed out", self.base_url, operation
+            )
             raise TerminalBridgeTimeout(str(error)) from error
         except requests.RequestException as error:
             _logger.warning(
@@ -116,9 +124,13 @@ class TerminalBridge:
         try:
             data = response.json()
         except ValueError as error:
-            raise TerminalBridgeError("The terminal answered something not JSON.") from error
+            raise TerminalBridgeError(
+                "The terminal answered something not JSON."
+            ) from error
         if not isinstance(data, dict):
-            raise TerminalBridgeError("The terminal answered something not a JSON object.")
+            raise TerminalBridgeError(
+                "The terminal answered something not a JSON object."
+            )
         return data
 
     @staticmethod
@@ -130,9 +142,15 @@ class TerminalBridge:
             status = "approved" if result.get("approved") is True else "declined"
         result["status"] = status
         result["approved"] = status == "approved"
-        for key, pattern in (("rrn", _RRN), ("auth_code", _AUTH), ("response_code", _CODE)):
+        for key, pattern in (
+            ("rrn", _RRN),
+            ("auth_code", _AUTH),
+            ("response_code", _CODE),
+        ):
             value = result.get(key)
-            if value is not None and not (isinstance(value, str) and pattern.match(value)):
+            if value is not None and not (
+                isinstance(value, str) and pattern.match(value)
+            ):
                 raise TerminalBridgeError(f"The terminal sent an invalid {key}.")
         if result["approved"] and not result.get("rrn"):
             raise TerminalBridgeError("The terminal approved without an RRN.")

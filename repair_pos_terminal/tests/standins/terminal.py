@@ -23,9 +23,12 @@ is ever involved: card numbers are made up and masked.
 
 import argparse
 import json
+import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+_logger = logging.getLogger("standin_terminal")
 
 
 class TerminalState:
@@ -274,7 +277,8 @@ def main():
         delay=args.delay,
         late_polls=args.late_polls,
     )
-    print(f"Stand-in terminal {args.terminal_id} listening on {terminal.url}")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    _logger.info("Stand-in terminal %s listening on %s", args.terminal_id, terminal.url)
     try:
         terminal.server.serve_forever()
     except KeyboardInterrupt:
