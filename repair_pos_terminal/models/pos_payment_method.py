@@ -174,11 +174,12 @@ class PosPaymentMethod(models.Model):
     def rpt_terminal_request(self, operation, data):
         """Proxy of the till to its card terminal.
 
-        ``operation`` is ``prepare`` (``data``: ``session_id``, ``repair_id``,
-        optional ``order_uuid``: records the transaction before the terminal
-        is asked, so a crash leaves a row to recover), ``sale`` (the same
-        data, or the ``ecr_txn_id`` of a prepared transaction), ``status`` or
-        ``cancel`` (``session_id``, ``ecr_txn_id``). Only these keys are
+        ``operation`` is ``prepare`` (``data``: ``session_id``, ``repair_id``
+        or the ``sale_order_id`` the till settles, optional ``order_uuid``:
+        records the transaction before the terminal is asked, so a crash
+        leaves a row to recover), ``sale`` (the same data, or the
+        ``ecr_txn_id`` of a prepared transaction), ``status`` or ``cancel``
+        (``session_id``, ``ecr_txn_id``). Only these keys are
         read; the answer is the transaction's state and the terminal's data.
         """
         self.ensure_one()
@@ -192,8 +193,8 @@ class PosPaymentMethod(models.Model):
             [("name", "=", ecr_txn_id), ("session_id", "=", session.id)]
         )
         if operation in ("prepare", "sale") and not existing:
-            repair = self.env["repair.order"].browse(int(data.get("repair_id") or 0))
-            if not repair.exists():
+            repair = self._rpt_repair_from(data)
+            if not repair:
                 raise UserError(self.env._("This repair does not exist."))
             self._rpt_check_repair(repair, branch)
             txn = self._rpt_create_transaction(session, repair, ecr_txn_id, data)
@@ -216,6 +217,17 @@ class PosPaymentMethod(models.Model):
         if operation == "status":
             return txn._rpt_poll()._rpt_result()
         return txn._rpt_cancel()._rpt_result()
+
+    def _rpt_repair_from(self, data):
+        """The repair paid: given, or found from the sale order the till settles."""
+        Repair = self.env["repair.order"]
+        if data.get("repair_id"):
+            return Repair.browse(int(data["repair_id"])).exists()
+        if data.get("sale_order_id"):
+            return Repair.search(
+                [("sale_order_id", "=", int(data["sale_order_id"]))], limit=1
+            )
+        return Repair
 
     def _rpt_create_transaction(self, session, repair, ecr_txn_id, data):
         Transaction = self.env["repair.pos.transaction"]

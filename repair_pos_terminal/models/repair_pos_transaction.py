@@ -354,6 +354,14 @@ class RepairPosTransaction(models.Model):
                 )
             )
         order_uuid = self.order_uuid or str(uuid.uuid4())
+        payments = [(0, 0, self._rpt_payment_vals(self.amount))]
+        if self.order_uuid and self.env["pos.order"].sudo().search_count(
+            [("uuid", "=", order_uuid), ("state", "=", "draft")], limit=1
+        ):
+            # The till saved its draft already: this order replaces its
+            # lines and payments (the approval is the truth).
+            lines = [(5, 0, 0), *lines]
+            payments = [(5, 0, 0), *payments]
         return {
             "uuid": order_uuid,
             "name": self.env._("Repair %(ref)s", ref=self.repair_id.name),
@@ -365,7 +373,7 @@ class RepairPosTransaction(models.Model):
             "date_order": fields.Datetime.to_string(fields.Datetime.now()),
             "sequence_number": 0,
             "lines": lines,
-            "payment_ids": [(0, 0, self._rpt_payment_vals(self.amount))],
+            "payment_ids": payments,
             "amount_paid": self.amount,
             "amount_return": 0.0,
             "amount_tax": sale_order.amount_tax,

@@ -34,6 +34,8 @@ class _RubCompanyCase(TransactionCase):
         cls.env["account.chart.template"].try_loading(
             "generic_coa", company=company, install_demo=False
         )
+        # The generic chart sets its own currency: rubles again.
+        company.currency_id = rub
 
 
 class TillCase(ServiceCenterCase, _RubCompanyCase):
@@ -110,11 +112,11 @@ class TillCase(ServiceCenterCase, _RubCompanyCase):
             }
         )
         cls.config.open_ui()
-        cls.session = cls.config.current_session_id
-        cls.session.set_opening_control(0, None)
+        cls.pos_session = cls.config.current_session_id
+        cls.pos_session.set_opening_control(0, None)
 
     @classmethod
-    def _ready_repair(cls, price, serial):
+    def _ready_repair(cls, price, serial, **vals):
         """A repair of branch A, finished, with its quotation for ``price``."""
         work = cls.env["repair.service.work"].create(
             {
@@ -126,7 +128,7 @@ class TillCase(ServiceCenterCase, _RubCompanyCase):
             }
         )
         repair = cls._received_repair(
-            serial=serial, service_work_ids=[Command.set(work.ids)]
+            serial=serial, service_work_ids=[Command.set(work.ids)], **vals
         )
         as_engineer = repair.with_user(cls.engineer)
         as_engineer.action_sc_start_diagnosis()
@@ -137,7 +139,7 @@ class TillCase(ServiceCenterCase, _RubCompanyCase):
     def _pay(self, repair, user=None, **data):
         return self.card_method.with_user(user or self.cashier).rpt_terminal_request(
             "sale",
-            dict({"session_id": self.session.id, "repair_id": repair.id}, **data),
+            dict({"session_id": self.pos_session.id, "repair_id": repair.id}, **data),
         )
 
     def _txn(self, result):

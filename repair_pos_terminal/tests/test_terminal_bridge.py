@@ -8,6 +8,8 @@ from ..tools.terminal_bridge import (
 )
 from .standins.terminal import StandinTerminal
 
+BRIDGE_LOGGER = "odoo.addons.repair_pos_terminal.tools.terminal_bridge"
+
 
 @tagged("post_install", "-at_install")
 class TestTerminalBridge(BaseCase):
@@ -39,8 +41,12 @@ class TestTerminalBridge(BaseCase):
         self.assertEqual(answer["response_code"], "05")
 
     def test_timeout_then_status(self):
-        with self.assertRaises(TerminalBridgeTimeout):
+        with (
+            self.assertLogs(BRIDGE_LOGGER, "WARNING") as logs,
+            self.assertRaises(TerminalBridgeTimeout),
+        ):
             self.bridge.sale(250008, "txn-slow")
+        self.assertIn("sale timed out", logs.output[0])
         self.assertTrue(self.bridge.status("txn-slow")["approved"])
 
     def test_late_approval(self):

@@ -6,6 +6,8 @@ from odoo.tests import tagged
 from .common import TillCase
 
 FULL_PAN = re.compile(r"\d{13,19}")
+BRIDGE_LOGGER = "odoo.addons.repair_pos_terminal.tools.terminal_bridge"
+PROXY_LOGGER = "odoo.addons.repair_pos_terminal.models.pos_payment_method"
 
 
 @tagged("post_install", "-at_install")
@@ -26,7 +28,8 @@ class TestTillPayment(TillCase):
         invoice = order.account_move
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.move_type, "out_invoice")
-        self.assertEqual(invoice.currency_id, self.rub)
+        self.assertEqual(invoice.currency_id.name, "RUB")
+        self.assertEqual(invoice.company_currency_id.name, "RUB")
         self.assertEqual(invoice.amount_total, amount)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         payment_move = txn.payment_move_id
@@ -77,9 +80,9 @@ class TestTillPayment(TillCase):
         self.assertEqual(repair.service_stage, "delivered")
         # Closing the session posts nothing twice and balances.
         moves_before = self.env["account.move"].search([])
-        self.session.close_session_from_ui()
-        self.assertEqual(self.session.state, "closed")
-        closing = self.session.move_id
+        self.pos_session.close_session_from_ui()
+        self.assertEqual(self.pos_session.state, "closed")
+        closing = self.pos_session.move_id
         self.assertEqual(closing.state, "posted")
         self.assertEqual(
             sum(closing.line_ids.mapped("debit")),
@@ -92,9 +95,11 @@ class TestTillPayment(TillCase):
         # New at closing: the closing entry and the card money's transfer to
         # the bank journal (Odoo's own); no invoice, no payment entry again.
         new_moves = self.env["account.move"].search([]) - moves_before
-        self.assertEqual(new_moves, closing | self.session.bank_payment_ids.move_id)
-        self.assertEqual(self.session.bank_payment_ids.amount, 2500.0)
-        self.assertEqual(self.session.bank_payment_ids.journal_id, self.card_journal)
+        self.assertEqual(new_moves, closing | self.pos_session.bank_payment_ids.move_id)
+        self.assertEqual(self.pos_session.bank_payment_ids.amount, 2500.0)
+        self.assertEqual(
+            self.pos_session.bank_payment_ids.journal_id, self.card_journal
+        )
         card_receivable = closing.line_ids.filtered(
             lambda line: (
                 line.account_id == self.card_method.receivable_account_id
@@ -120,7 +125,8 @@ class TestTillPayment(TillCase):
 
     def test_timeout_then_status(self):
         repair = self._ready_repair(2500.08, "SN-SLOW")
-        result = self._pay(repair)
+        with self.assertLogs(BRIDGE_LOGGER, "WARNING"):
+            result = self._pay(repair)
         self.assertEqual(result["state"], "timeout")
         self.assertFalse(self._invoices(repair))
         self.assertFalse(repair.rpt_is_paid)
@@ -129,7 +135,7 @@ class TestTillPayment(TillCase):
             self._pay(repair)
         status = self.card_method.with_user(self.cashier).rpt_terminal_request(
             "status",
-            {"session_id": self.session.id, "ecr_txn_id": result["ecr_txn_id"]},
+            {"session_id": self.pos_session.id, "ecr_txn_id": result["ecr_txn_id"]},
         )
         self.assertEqual(status["state"], "posted")
         self._assert_posted(self._txn(result), 2500.08)
@@ -141,12 +147,12 @@ class TestTillPayment(TillCase):
         self.assertEqual(result["state"], "pending")
         status = self.card_method.with_user(self.cashier).rpt_terminal_request(
             "status",
-            {"session_id": self.session.id, "ecr_txn_id": result["ecr_txn_id"]},
+            {"session_id": self.pos_session.id, "ecr_txn_id": result["ecr_txn_id"]},
         )
         self.assertEqual(status["state"], "pending")
         status = self.card_method.with_user(self.cashier).rpt_terminal_request(
             "status",
-            {"session_id": self.session.id, "ecr_txn_id": result["ecr_txn_id"]},
+            {"session_id": self.pos_session.id, "ecr_txn_id": result["ecr_txn_id"]},
         )
         self.assertEqual(status["state"], "posted")
         self._assert_posted(self._txn(result), 1200.09)
@@ -155,7 +161,7 @@ class TestTillPayment(TillCase):
         result = self._pay(other)
         cancelled = self.card_method.with_user(self.cashier).rpt_terminal_request(
             "cancel",
-            {"session_id": self.session.id, "ecr_txn_id": result["ecr_txn_id"]},
+            {"session_id": self.pos_session.id, "ecr_txn_id": result["ecr_txn_id"]},
         )
         self.assertEqual(cancelled["state"], "cancelled")
         self.assertFalse(other.rpt_is_paid)
@@ -182,7 +188,7 @@ class TestTillPayment(TillCase):
                 {
                     **txn._rpt_order_vals(),
                     "uuid": order.uuid,
-                    "session_id": self.session.id,
+                    "session_id": self.pos_session.id,
                 }
             ]
         )
@@ -195,7 +201,7 @@ class TestTillPayment(TillCase):
     def test_crash_recovery(self):
         repair = self._ready_repair(1500.0, "SN-CRASH")
         prepared = self.card_method.with_user(self.cashier).rpt_terminal_request(
-            "prepare", {"session_id": self.session.id, "repair_id": repair.id}
+            "prepare", {"session_id": self.pos_session.id, "repair_id": repair.id}
         )
         self.assertEqual(prepared["state"], "draft")
         # The terminal approved, then the server stopped before recording it.
@@ -203,7 +209,7 @@ class TestTillPayment(TillCase):
         # A prepared payment that never reached the terminal.
         lost_repair = self._ready_repair(700.0, "SN-LOST")
         lost = self.card_method.with_user(self.cashier).rpt_terminal_request(
-            "prepare", {"session_id": self.session.id, "repair_id": lost_repair.id}
+            "prepare", {"session_id": self.pos_session.id, "repair_id": lost_repair.id}
         )
         Transaction = self.env["repair.pos.transaction"]
         recovered = Transaction._cron_rpt_recover(min_age_seconds=0)
@@ -239,8 +245,8 @@ class TestTillPayment(TillCase):
         # Refund twice: refused.
         with self.assertRaises(UserError):
             txn.with_user(self.pos_manager).action_rpt_refund()
-        self.session.close_session_from_ui()
-        closing = self.session.move_id
+        self.pos_session.close_session_from_ui()
+        closing = self.pos_session.move_id
         self.assertEqual(
             sum(closing.line_ids.mapped("debit")),
             sum(closing.line_ids.mapped("credit")),
@@ -272,11 +278,19 @@ class TestTillPayment(TillCase):
     def test_proxy_refusals(self):
         repair = self._ready_repair(500.0, "SN-REFUSE")
         # No POS rights.
-        with self.assertRaises(AccessError):
+        with (
+            self.assertLogs(PROXY_LOGGER, "WARNING") as logs,
+            self.assertRaises(AccessError),
+        ):
             self._pay(repair, user=self.receptionist)
+        self.assertIn("no POS rights", logs.output[0])
         # A cashier of another branch at this till.
-        with self.assertRaises(AccessError):
+        with (
+            self.assertLogs(PROXY_LOGGER, "WARNING") as logs,
+            self.assertRaises(AccessError),
+        ):
             self._pay(repair, user=self.cashier_b)
+        self.assertIn("till of branch", logs.output[0])
         # A repair that is not ready.
         received = self._received_repair(serial="SN-NOT-READY")
         with self.assertRaisesRegex(UserError, "not ready"):
