@@ -45,10 +45,16 @@ class PosPaymentMethod(models.Model):
         "(the client needs time to present the card).",
     )
     rpt_transaction_ids = fields.One2many(
-        "repair.pos.transaction", "payment_method_id", readonly=True
+        "repair.pos.transaction",
+        "payment_method_id",
+        string="Terminal Transactions",
+        readonly=True,
     )
     rpt_settlement_ids = fields.One2many(
-        "repair.pos.settlement", "payment_method_id", readonly=True
+        "repair.pos.settlement",
+        "payment_method_id",
+        string="Terminal Settlements",
+        readonly=True,
     )
 
     @api.constrains("use_payment_terminal", "rpt_timeout")

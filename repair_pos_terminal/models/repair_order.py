@@ -14,6 +14,7 @@ class RepairOrder(models.Model):
     rpt_open_transaction_ids = fields.One2many(
         "repair.pos.transaction",
         "repair_id",
+        string="Card Payments Awaiting the Terminal",
         domain=[("state", "in", ("draft", "pending", "timeout"))],
         readonly=True,
     )

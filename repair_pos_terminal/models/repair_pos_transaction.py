@@ -73,7 +73,9 @@ class RepairPosTransaction(models.Model):
     amount = fields.Monetary(readonly=True, help="Negative for a refund.")
     user_id = fields.Many2one("res.users", string="Cashier", readonly=True)
     order_uuid = fields.Char(
-        readonly=True, help="Technical: uuid of the till's order, if any."
+        string="Till Order UUID",
+        readonly=True,
+        help="Technical: uuid of the till's order, if any.",
     )
     refund_of_id = fields.Many2one(
         "repair.pos.transaction", string="Refunded Payment", readonly=True, index=True
