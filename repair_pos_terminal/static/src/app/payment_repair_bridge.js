@@ -40,6 +40,9 @@ export class PaymentRepairBridge extends PaymentInterface {
         };
         let result;
         try {
+            // Recorded first, so a crash after the terminal approves leaves a
+            // row the server's recovery job resolves.
+            await this._call("prepare", data);
             result = await this._call("sale", data);
             let polls = 0;
             while (
