@@ -1,0 +1,74 @@
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { ControlButtons } from "@point_of_sale/app/screens/product_screen/control_buttons/control_buttons";
+import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment_screen";
+import { TextInputPopup } from "@point_of_sale/app/utils/input_popups/text_input_popup";
+import { SelectionPopup } from "@point_of_sale/app/utils/input_popups/selection_popup";
+import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+
+patch(ControlButtons.prototype, {
+    /** Find a ready repair (receipt barcode, number or phone) and settle it. */
+    async onClickRepair() {
+        const query = await makeAwaitable(this.dialog, TextInputPopup, {
+            title: _t("Repair: scan the receipt or type its number or the phone"),
+            placeholder: _t("Repair number or phone"),
+        });
+        if (!query) {
+            return;
+        }
+        let repairs;
+        try {
+            repairs = await this.pos.env.services.orm.call("repair.order", "rpt_find_for_till", [
+                query,
+                this.pos.config.id,
+            ]);
+        } catch (error) {
+            this.dialog.add(AlertDialog, {
+                title: _t("Repair"),
+                body: error.data?.message || error.message,
+            });
+            return;
+        }
+        let repair = repairs[0];
+        if (repairs.length > 1) {
+            repair = await makeAwaitable(this.dialog, SelectionPopup, {
+                title: _t("Which repair?"),
+                list: repairs.map((r) => ({
+                    id: r.id,
+                    label: `${r.name} — ${r.partner_name} — ${r.device}`,
+                    item: r,
+                })),
+            });
+            if (!repair) {
+                return;
+            }
+        }
+        if (repair.refusal) {
+            this.dialog.add(AlertDialog, { title: _t("Repair"), body: repair.refusal });
+            return;
+        }
+        const saleOrder = await this.pos._getSaleOrder(repair.sale_order_id);
+        if (saleOrder.partner_id) {
+            this.pos.get_order().set_partner(saleOrder.partner_id);
+        }
+        await this.pos.settleSO(saleOrder, false);
+        this.notification.add(
+            _t("Repair %(ref)s: condition at intake: %(condition)s; accessories: %(accessories)s", {
+                ref: repair.name,
+                condition: repair.device_condition || "-",
+                accessories: repair.accessories || "-",
+            })
+        );
+    },
+});
+
+patch(PaymentScreen.prototype, {
+    /** The invoice is posted on approval; its PDF stays off the till's path. */
+    shouldDownloadInvoice() {
+        const paidByTerminal = this.currentOrder.payment_ids.some(
+            (line) => line.payment_method_id.use_payment_terminal === "repair_bridge"
+        );
+        return paidByTerminal ? false : super.shouldDownloadInvoice();
+    },
+});

@@ -1,0 +1,37 @@
+import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import * as TextInputPopup from "@point_of_sale/../tests/tours/utils/text_input_popup_util";
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("repair_pos_terminal_pay_ready_repair", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            {
+                content: "Open the repair search",
+                trigger: ".rpt-repair-button",
+                run: "click",
+            },
+            TextInputPopup.inputText("8 926 555-01-02"),
+            Dialog.confirm(),
+            {
+                content: "The repair's works are in the order",
+                trigger: ".order-container .orderline:contains('Repair works')",
+            },
+            {
+                content: "The repair's client is set",
+                trigger: ".product-screen .set-partner:contains('Tour Client')",
+            },
+            // The terminal is the till's only payment method: the payment
+            // screen starts it at once; once approved the till validates.
+            ProductScreen.clickPayButton(false),
+            ReceiptScreen.isShown(),
+            {
+                content: "The terminal's slip is on the receipt",
+                trigger: ".pos-receipt:contains('ОДОБРЕНО')",
+            },
+            ReceiptScreen.totalAmountContains("2,500.00"),
+        ].flat(),
+});

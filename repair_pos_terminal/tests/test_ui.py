@@ -1,0 +1,33 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import TillCase
+
+
+@tagged("post_install", "-at_install")
+class TestTillTour(TillCase, HttpCase):
+    """The cashier pays a ready repair in the POS against the stand-in."""
+
+    def test_pay_ready_repair_in_pos(self):
+        repair = self._ready_repair(
+            2500.0,
+            "SN-TOUR",
+            client_phone="+7 926 555-01-02",
+            client_name="Tour Client",
+        )
+        self.start_tour(
+            f"/pos/ui?config_id={self.config.id}",
+            "repair_pos_terminal_pay_ready_repair",
+            login=self.cashier.login,
+        )
+        txn = repair.rpt_transaction_ids
+        self.assertEqual(txn.state, "posted")
+        self.assertTrue(repair.rpt_is_paid)
+        order = txn.pos_order_id
+        self.assertEqual(order.account_move.state, "posted")
+        self.assertIn(order.account_move.payment_state, ("paid", "in_payment"))
+        self.assertEqual(order.amount_total, 2500.0)
+        # The till's own sync of the same order added nothing.
+        self.assertEqual(
+            self.env["pos.order"].search_count([("uuid", "=", order.uuid)]), 1
+        )
+        self.assertEqual(len(order.payment_ids), 1)

@@ -1,0 +1,1 @@
+from . import repair_handover_wizard
