@@ -44,6 +44,11 @@ die() {
 
 # --- a. environment --------------------------------------------------------
 phase check
+# The suite's own Python requirements, the test tools and linters included, so
+# that `make test` alone sets up a fresh machine that has Odoo.
+"$PY" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    -r "$REPO/requirements.txt" -r "$REPO/requirements-dev.txt" ||
+    die "installing requirements.txt and requirements-dev.txt"
 "$PY" "$REPO/scripts/odoo_env.py" check --for-tests || die "environment (see above)"
 MODULES="$("$PY" "$REPO/scripts/odoo_env.py" modules)"
 ADDONS_PATH="$("$PY" "$REPO/scripts/odoo_env.py" addons-path)"
