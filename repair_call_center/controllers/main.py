@@ -144,16 +144,16 @@ class PbxWebhookController(http.Controller):
         inbound = str(body.get("call_direction", "1")) == "1"
         source = body.get("from") or {}
         target = body.get("to") or {}
+        agent = target if inbound else source
         return {
             "key": f"summary:{entry_id}",
+            "final": True,
             "call_key": entry_id,
             "kind": "end",
             "direction": "in" if inbound else "out",
             "caller": source.get("number") if inbound else target.get("number"),
             "line": body.get("line_number") or target.get("line_number"),
-            "extension": target.get("extension")
-            if inbound
-            else source.get("extension"),
+            "extension": agent.get("extension"),
             "time": _utc(end_time),
             "answer_time": _utc(talk_time) if talk_time else None,
             "answered": bool(talk_time),
@@ -217,8 +217,10 @@ class PbxWebhookController(http.Controller):
         csrf=False,
         save_session=False,
     )
-    def asterisk_event(self, token, **post):
+    def asterisk_event(self, token, **_kwargs):
         connection_sudo = self._connection(token, "asterisk")
+        # The form's own ``token`` field is shadowed by the URL's in kwargs.
+        post = request.httprequest.form.to_dict()
         shared = connection_sudo.api_secret or ""
         if not shared or not consteq(post.get("token", ""), shared):
             _logger.warning("PBX webhook: Asterisk request with a bad token refused")

@@ -210,7 +210,9 @@ class RepairCallLog(models.Model):
             self._sc_pop_caller_card(user)
 
     def _sc_on_end(self, event):
-        if self.state in FINAL_STATES:
+        # A call summary (Mango events/summary) has the last word on the
+        # outcome; other end events do not undo an earlier one.
+        if self.state in FINAL_STATES and not event.get("final"):
             return
         answered = event.get("answered")
         if answered is None:

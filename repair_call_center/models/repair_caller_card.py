@@ -57,7 +57,19 @@ class RepairCallerCard(models.TransientModel):
             if clients
             else Partner
         )
-        lead_domain = Lead._sc_phone_domain(number)
+        # Every number of the client finds their leads, even leads left
+        # without a contact.
+        numbers = {number}
+        for partner in family:
+            numbers.update(
+                filter(None, (partner.sc_phone_e164, partner.sc_mobile_e164))
+            )
+        numbers = sorted(numbers)
+        lead_domain = [
+            "|",
+            ("sc_phone_e164", "in", numbers),
+            ("sc_mobile_e164", "in", numbers),
+        ]
         if family:
             lead_domain = ["|", ("partner_id", "in", family.ids), *lead_domain]
         leads = Lead.search(lead_domain, limit=CARD_LIMIT, order="create_date desc")
@@ -100,6 +112,7 @@ class RepairCallerCard(models.TransientModel):
                 "service_stage",
                 "product_id",
                 "lot_id",
+                "serial_number",
                 "branch_id",
                 "quoted_price",
                 "date_deadline",
@@ -108,13 +121,15 @@ class RepairCallerCard(models.TransientModel):
         )
         devices = {}
         for row in repair_rows:
-            if row["lot_id"]:
+            serial = row["lot_id"] and row["lot_id"][1] or row["serial_number"]
+            if serial:
+                product = row["product_id"] and row["product_id"][1]
                 devices.setdefault(
-                    row["lot_id"][0],
+                    (product, serial),
                     {
-                        "id": row["lot_id"][0],
-                        "serial": row["lot_id"][1],
-                        "product": row["product_id"] and row["product_id"][1],
+                        "lot_id": row["lot_id"] and row["lot_id"][0],
+                        "serial": serial,
+                        "product": product,
                     },
                 )
         return {

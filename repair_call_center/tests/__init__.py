@@ -1,0 +1,4 @@
+from . import test_phone
+from . import test_lead
+from . import test_caller_card
+from . import test_webhooks
