@@ -28,6 +28,8 @@
         "views/repair_caller_card_views.xml",
         "views/repair_pbx_connection_views.xml",
         "views/repair_call_log_views.xml",
+        "views/repair_request_site_views.xml",
+        "views/repair_request_templates.xml",
         "views/repair_call_center_menus.xml",
     ],
     "assets": {

@@ -269,6 +269,7 @@ class PbxWebhookController(http.Controller):
             _logger.warning("PBX webhook: forged Twilio request refused")
             raise Forbidden()
         if params.get("AccountSid") != (connection_sudo.api_key or ""):
+            _logger.warning("PBX webhook: Twilio request for another account refused")
             raise Forbidden()
         sid, status = params.get("CallSid"), params.get("CallStatus")
         kind = TWILIO_KINDS.get(status)

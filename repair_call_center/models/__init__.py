@@ -7,3 +7,4 @@ from . import repair_pbx_extension
 from . import repair_pbx_connection
 from . import repair_call_event
 from . import repair_call_log
+from . import repair_request_site

@@ -20,6 +20,10 @@ class CrmLead(models.Model):
         domain="[('tracking', '=', 'serial'), ('is_storable', '=', True)]",
         index="btree_not_null",
     )
+    sc_device_text = fields.Char(
+        string="Device (as told)",
+        help="The device as the client named it in a web request.",
+    )
     sc_serial_number = fields.Char(string="Serial / IMEI")
     sc_fault_description = fields.Text(string="Fault (client's words)", tracking=True)
     sc_work_ids = fields.Many2many(
@@ -55,6 +59,14 @@ class CrmLead(models.Model):
         copy=False,
         readonly=True,
         index="btree_not_null",
+    )
+    sc_source_ip = fields.Char(
+        string="Request Address",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_system",
+        help="IP address a web request came from (rate limiting).",
     )
     sc_parts_stock = fields.Html(
         string="Parts in Stock",
