@@ -32,6 +32,9 @@
         "views/repair_request_templates.xml",
         "views/repair_call_center_menus.xml",
     ],
+    "demo": [
+        "demo/repair_call_center_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "repair_call_center/static/src/js/*.js",

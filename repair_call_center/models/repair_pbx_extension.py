@@ -11,7 +11,7 @@ class RepairPbxExtension(models.Model):
     )
     company_id = fields.Many2one(related="connection_id.company_id", store=True)
     extension = fields.Char(required=True, help="Internal number in the PBX.")
-    user_id = fields.Many2one("res.users", string="User", required=True, index=True)
+    user_id = fields.Many2one("res.users", required=True, index=True)
 
     _sql_constraints = [
         (

@@ -187,7 +187,8 @@ def main(argv=None):
     failed = 0
     for url, form, headers in events:
         status, body = post(url, form, headers)
-        print(f"{status} {url} {form.get('event') or form.get('CallStatus') or ''}")
+        label = form.get("event") or form.get("CallStatus") or ""
+        sys.stdout.write(f"{status} {url} {label}\n")
         failed += status != 200
     return 1 if failed else 0
 
