@@ -237,3 +237,12 @@ class CrmLead(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    def action_sc_call(self):
+        """Click-to-call: the PBX rings the user, then dials the lead's phone."""
+        self.ensure_one()
+        number = self.mobile or self.phone
+        if not number:
+            raise UserError(self.env._("Lead %(lead)s has no phone.", lead=self.name))
+        self.env["repair.pbx.connection"]._sc_click_to_call(number, lead=self)
+        return True

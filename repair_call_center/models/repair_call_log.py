@@ -51,6 +51,7 @@ class RepairCallLog(models.Model):
         CALL_STATES, string="Outcome", default="ringing", required=True, index=True
     )
     lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null")
+    repair_id = fields.Many2one("repair.order", readonly=True, index="btree_not_null")
     partner_id = fields.Many2one(
         "res.partner", string="Client", readonly=True, index="btree_not_null"
     )

@@ -53,7 +53,9 @@ class RepairCallerCard(models.TransientModel):
         contacts = Partner.search(Partner._sc_phone_domain(number), limit=CARD_LIMIT)
         clients = contacts.commercial_partner_id
         family = (
-            Partner.search([("id", "child_of", clients.ids)], limit=CARD_LIMIT * 4)
+            Partner.search(
+                [("commercial_partner_id", "in", clients.ids)], limit=CARD_LIMIT * 4
+            )
             if clients
             else Partner
         )
@@ -153,6 +155,14 @@ class RepairCallerCard(models.TransientModel):
             "target": "current",
             "context": {"default_phone": phone or False, "sc_lead_id": lead_id},
         }
+
+    def action_sc_call(self):
+        """Click-to-call the card's phone."""
+        self.ensure_one()
+        self.env["repair.pbx.connection"]._sc_click_to_call(
+            self.phone, lead=self.lead_ids[:1]
+        )
+        return True
 
     def action_sc_refresh(self):
         self.ensure_one()

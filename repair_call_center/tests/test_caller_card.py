@@ -67,6 +67,6 @@ class TestCallerCard(CallCenterCase):
         Card = self.env["repair.caller.card"].with_user(self.operator)
         Card.get_caller_card("89161234567")  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(15):
+        with self.assertQueryCount(14):
             card = Card.get_caller_card("8 916 123-45-67")
         self.assertEqual(len(card["leads"]), 2)

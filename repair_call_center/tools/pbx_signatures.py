@@ -6,6 +6,7 @@ See ../../../shared design PROTOCOLS.md, "IP telephony".
 import base64
 import hashlib
 import hmac
+from urllib.parse import urlencode
 
 # Zadarma signs each notification over a few of its fields, in this order.
 ZADARMA_SIGNED_FIELDS = {
@@ -41,3 +42,13 @@ def twilio_signature(auth_token, url, params):
     data = url + "".join(f"{key}{params[key]}" for key in sorted(params))
     digest = hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
+
+
+def zadarma_api_authorization(key, secret, method_path, params):
+    """``Authorization`` header of a Zadarma API request:
+    ``key:base64(hex(HMAC-SHA1(secret, method_path + query + md5(query))))``
+    with the parameters sorted and URL-encoded."""
+    query = urlencode(sorted(params.items()))
+    data = method_path + query + hashlib.md5(query.encode()).hexdigest()
+    digest = hmac.new(secret.encode(), data.encode(), hashlib.sha1).hexdigest()
+    return f"{key}:{base64.b64encode(digest.encode()).decode()}"
