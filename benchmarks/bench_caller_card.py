@@ -267,6 +267,31 @@ def run(env, info, sample, seed):
     return results, len(all_cases)
 
 
+class _SqlTrace(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage()[:300])
+
+
+def trace(env, typed):
+    """Each SQL query of one card, with its time (Odoo's debug log)."""
+    logger = logging.getLogger("odoo.sql_db")
+    handler = _SqlTrace()
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        env.invalidate_all()
+        env["repair.caller.card"].get_caller_card(typed)
+    finally:
+        logger.setLevel(old_level)
+        logger.removeHandler(handler)
+    return [line for line in handler.lines if "query:" in line]
+
+
 def bench_events(env, count):
     connection = env["repair.pbx.connection"].create(
         {"name": "bench", "provider": "asterisk", "api_secret": "x"}
@@ -335,6 +360,9 @@ def main(argv=None):
     parser.add_argument("--sample", type=int, default=200, help="clients looked up")
     parser.add_argument("--events", type=int, default=300, help="calls of 3 events")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--trace", action="store_true", help="print the SQL of one card to stderr"
+    )
     parser.add_argument("--addons-path", default=None)
     args = parser.parse_args(argv)
 
@@ -361,6 +389,10 @@ def main(argv=None):
         try:
             info = generate(env, args.scale)
             results, n_cases = run(env, info, args.sample, args.seed)
+            if args.trace:
+                typed = cases(info, 1, args.seed)[0][0]
+                for line in trace(env, typed):
+                    log(line)
             events_per_s = bench_events(env, args.events)
             sys.stdout.write(report(info, results, n_cases, events_per_s) + "\n")
         finally:
