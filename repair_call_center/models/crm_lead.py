@@ -90,6 +90,12 @@ class CrmLead(models.Model):
         store=True,
         index="btree_not_null",
     )
+    sc_any_phone = fields.Char(
+        string="Any Phone",
+        compute="_compute_sc_any_phone",
+        search="_search_sc_any_phone",
+        help="Search a lead by any of its numbers, typed in any format.",
+    )
     sc_phone_invalid = fields.Boolean(
         string="Unreadable Phone",
         compute="_compute_sc_phone_e164",
@@ -115,6 +121,19 @@ class CrmLead(models.Model):
                 (lead.phone and not lead.sc_phone_e164)
                 or (lead.mobile and not lead.sc_mobile_e164)
             )
+
+    def _compute_sc_any_phone(self):
+        for lead in self:
+            lead.sc_any_phone = lead.mobile or lead.phone
+
+    def _search_sc_any_phone(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            raise NotImplementedError(self.env._("Operation not supported"))
+        number = self.env["res.partner"]._sc_phone_to_e164(value)
+        if number:
+            return self._sc_phone_domain(number)
+        # Not a full number: fall back to the typing.
+        return ["|", ("phone", "ilike", value), ("mobile", "ilike", value)]
 
     @api.depends("sc_work_ids.part_product_ids")
     def _compute_sc_parts_stock(self):

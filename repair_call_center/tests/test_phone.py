@@ -23,7 +23,7 @@ class TestPhone(CallCenterCase):
         super().setUpClass()
         Partner = cls.env["res.partner"]
         cls.company_client = Partner.create(
-            {"name": "Romashka LLC", "is_company": True, "phone": "+7 495 765-43-21"}
+            {"name": "Romashka LLC", "is_company": True, "phone": "+7 495 765-43-29"}
         )
         cls.contact = Partner.create(
             {
@@ -79,3 +79,11 @@ class TestPhone(CallCenterCase):
         self.assertEqual(bad.phone, "call me maybe")
         self.assertFalse(bad.sc_phone_e164)
         self.assertTrue(bad.sc_phone_invalid)
+
+    def test_search_leads_by_any_format(self):
+        lead = self._new_lead(phone="+7 903 517-98-76")
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        for typed in ("89035179876", "8 (903) 517 98 76", "9035179876"):
+            with self.subTest(typed=typed):
+                self.assertEqual(Lead.search([("sc_any_phone", "=", typed)]), lead)
+        self.assertIn(lead, Lead.search([("sc_any_phone", "ilike", "517-98")]))

@@ -29,7 +29,7 @@ class TestWebRequest(HttpCase):
         form = {
             "csrf_token": token,
             "name": "Pavel",
-            "phone": "8 (905) 111-22-33",
+            "phone": "8 (905) 171-22-33",
             "device": "Honor 50",
             "fault": "Does not charge",
         }
@@ -40,11 +40,11 @@ class TestWebRequest(HttpCase):
         response = self.url_open("/repair/request", data=self._form(), timeout=30)
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_sc_repair_request_thanks", response.text)
-        lead = self._leads("+79051112233")
+        lead = self._leads("+79051712233")
         self.assertEqual(len(lead), 1)
         self.assertEqual(lead.team_id, self.team)
         self.assertEqual(lead.contact_name, "Pavel")
-        self.assertEqual(lead.phone, "8 (905) 111-22-33")
+        self.assertEqual(lead.phone, "8 (905) 171-22-33")
         self.assertEqual(lead.sc_device_text, "Honor 50")
         self.assertEqual(lead.sc_fault_description, "Does not charge")
 
@@ -60,12 +60,12 @@ class TestWebRequest(HttpCase):
         self.assertEqual(robot.status_code, 200, "robots are thanked, not told")
         empty = self.url_open("/repair/request", data=dict(form, fault=""), timeout=30)
         self.assertEqual(empty.status_code, 400)
-        self.assertFalse(self._leads("+79051112233"))
+        self.assertFalse(self._leads("+79051712233"))
 
     def test_one_address_hammering_is_throttled(self):
         statuses = []
         for i in range(5):
-            form = self._form(phone=f"8 905 111 22 3{i}")
+            form = self._form(phone=f"8 905 171 22 3{i}")
             if i < 3:
                 response = self.url_open("/repair/request", data=form, timeout=30)
             else:
