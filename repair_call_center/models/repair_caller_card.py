@@ -51,6 +51,8 @@ class RepairCallerCard(models.TransientModel):
         if not number:
             return empty
         contacts = Partner.search(Partner._sc_phone_domain(number), limit=CARD_LIMIT)
+        # Read only what the card needs, not every column of res_partner.
+        contacts.fetch(["commercial_partner_id"])
         clients = contacts.commercial_partner_id
         family = (
             Partner.search(
@@ -62,6 +64,7 @@ class RepairCallerCard(models.TransientModel):
         # Every number of the client finds their leads, even leads left
         # without a contact.
         numbers = {number}
+        family.fetch(["sc_phone_e164", "sc_mobile_e164"])
         for partner in family:
             numbers.update(
                 filter(None, (partner.sc_phone_e164, partner.sc_mobile_e164))
