@@ -97,7 +97,7 @@ def main(argv=None):
     try:
         standin.server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        sys.stderr.write("pbx-api-standin: stopped\n")
     return 0
 
 
