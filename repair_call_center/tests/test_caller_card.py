@@ -49,24 +49,25 @@ class TestCallerCard(CallCenterCase):
         self.assertEqual(card.lead_ids, self.lead_done | self.lead_open)
         self.assertEqual(card.repair_ids, self.repair)
 
-    def test_operator_sees_repairs_of_every_branch(self):
+    def test_operator_sees_repairs_of_allowed_branches(self):
         repair_b = self._new_repair(
             serial="SN-CARD-B",
             partner_id=self.client.id,
             user=self.receptionist_b,
             picking_type_id=self.branch_b.repair_type_id.id,
         )
-        card = (
-            self.env["repair.caller.card"]
-            .with_user(self.operator)
-            .get_caller_card("89161234567")
-        )
+        Card = self.env["repair.caller.card"]
+        card = Card.with_user(self.operator).get_caller_card("89161234567")
+        self.assertNotIn(repair_b.id, [r["id"] for r in card["repairs"]])
+        # Operators who answer for every branch are allowed every branch.
+        self.operator.sc_branch_ids = [(4, self.branch_b.id)]
+        card = Card.with_user(self.operator).get_caller_card("89161234567")
         self.assertIn(repair_b.id, [r["id"] for r in card["repairs"]])
 
     def test_card_query_count(self):
         Card = self.env["repair.caller.card"].with_user(self.operator)
         Card.get_caller_card("89161234567")  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(14):
+        with self.assertQueryCount(16):
             card = Card.get_caller_card("8 916 123-45-67")
         self.assertEqual(len(card["leads"]), 2)
