@@ -52,6 +52,7 @@ class TestCallerCardTour(HttpCase):
             "repair_call_center_caller_card",
             login="card_receptionist",
         )
+        lead = lead.with_user(self.env.user)  # the operator sees no branch
         repair = lead.sc_repair_id
         self.assertTrue(repair)
         self.assertEqual(repair.sc_lead_id, lead)
