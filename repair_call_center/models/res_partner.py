@@ -1,0 +1,72 @@
+import logging
+
+import phonenumbers
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # One stored E.164 form per number: a client is found by ANY of them,
+    # not only by the first one that mail.thread.phone sanitises.
+    sc_phone_e164 = fields.Char(
+        string="Phone (E.164)",
+        compute="_compute_sc_phone_e164",
+        store=True,
+        index="btree_not_null",
+    )
+    sc_mobile_e164 = fields.Char(
+        string="Mobile (E.164)",
+        compute="_compute_sc_phone_e164",
+        store=True,
+        index="btree_not_null",
+    )
+
+    @api.depends("phone", "mobile")
+    def _compute_sc_phone_e164(self):
+        to_e164 = self._sc_phone_to_e164
+        for partner in self:
+            partner.sc_phone_e164 = to_e164(partner.phone)
+            partner.sc_mobile_e164 = to_e164(partner.mobile)
+
+    @api.model
+    def _sc_phone_to_e164(self, raw_phone):
+        """E.164 form of ``raw_phone`` (extension dropped), or False.
+
+        Numbers typed without ``+`` are read with the current company's
+        country: ``8 (999) 123-45-67``, ``9991234567``, ``79991234567`` and
+        ``+7 999 123 45 67 доб. 12`` all give ``+79991234567``.
+        """
+        raw_phone = (raw_phone or "").strip()
+        if not raw_phone:
+            return False
+        region, _phone_code = self._sc_company_phone_country(self.env.company.id)
+        try:
+            number = phonenumbers.parse(raw_phone, region or None)
+        except phonenumbers.NumberParseException:
+            return False
+        if not phonenumbers.is_valid_number(number):
+            return False
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    @api.model
+    def _sc_normalize_phone(self, raw_phone, country=None):
+        if not country:
+            number = self._sc_phone_to_e164(raw_phone)
+            if number:
+                return number
+        # Invalid numbers (and other countries) keep the core's message.
+        return super()._sc_normalize_phone(raw_phone, country=country)
+
+    @api.model
+    def _sc_phone_domain(self, number):
+        return ["|", ("sc_phone_e164", "=", number), ("sc_mobile_e164", "=", number)]
+
+    @api.model
+    def _sc_find_by_phone(self, raw_phone, limit=None):
+        """Partners with ``raw_phone`` as phone or mobile, in any format."""
+        number = self._sc_normalize_phone(raw_phone)
+        return self.search(self._sc_phone_domain(number), limit=limit, order="id desc")

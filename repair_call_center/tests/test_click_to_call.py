@@ -1,0 +1,134 @@
+import base64
+import hashlib
+import hmac
+import json
+from urllib.parse import urlencode
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..tools.pbx_api_standin import PbxApiStandin
+from .common import CallCenterCase
+
+
+@tagged("post_install", "-at_install")
+class TestClickToCall(CallCenterCase):
+    """Calls go to a stand-in of the providers' APIs on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.standin = PbxApiStandin()
+        cls.standin.__enter__()
+        cls.addClassCleanup(cls.standin.__exit__, None, None, None)
+        cls.connection = cls.env["repair.pbx.connection"].create(
+            {
+                "name": "PBX",
+                "provider": "mango",
+                "api_key": "key",
+                "api_secret": "salt",
+                "api_url": cls.standin.url,
+                "line_number": "+74951112233",
+                "extension_ids": [
+                    Command.create({"extension": "101", "user_id": cls.operator.id}),
+                    Command.create({"extension": "102", "user_id": cls.manager.id}),
+                ],
+            }
+        )
+        cls.lead = cls._new_lead(phone="8 (903) 555-12-34")
+
+    def setUp(self):
+        super().setUp()
+        self.standin.requests.clear()
+        self.standin.set_fail(False)
+
+    def _calls(self):
+        return self.env["repair.call.log"].search([("direction", "=", "out")])
+
+    def test_mango_callback_from_the_lead(self):
+        self.lead.with_user(self.operator).action_sc_call()
+        (sent,) = self.standin.requests
+        self.assertEqual(sent["path"], "/commands/callback")
+        form = sent["form"]
+        self.assertEqual(
+            form["sign"], hashlib.sha256(f"key{form['json']}salt".encode()).hexdigest()
+        )
+        body = json.loads(form["json"])
+        self.assertEqual(body["from"], {"extension": "101"})
+        self.assertEqual(body["to_number"], "79035551234")
+        call = self._calls()
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.external_id, body["command_id"])
+        self.assertEqual(call.lead_id, self.lead)
+        self.assertEqual(call.user_id, self.operator)
+        self.assertEqual(call.caller_e164, "+79035551234")
+
+    def test_zadarma_callback_from_the_repair(self):
+        self.connection.write(
+            {"provider": "zadarma", "api_key": "zkey", "api_secret": "zsecret"}
+        )
+        repair = self._new_repair(client_phone="+7 916 123-45-67")
+        repair.with_user(self.manager).action_sc_call()
+        (sent,) = self.standin.requests
+        self.assertEqual(sent["method"], "GET")
+        self.assertEqual(sent["path"], "/v1/request/callback/")
+        self.assertEqual(sent["query"], {"from": "102", "to": "79161234567"})
+        query = urlencode([("from", "102"), ("to", "79161234567")])
+        data = "/v1/request/callback/" + query + hashlib.md5(query.encode()).hexdigest()
+        sign = hmac.new(b"zsecret", data.encode(), hashlib.sha1).hexdigest()
+        self.assertEqual(
+            sent["headers"]["Authorization"],
+            "zkey:" + base64.b64encode(sign.encode()).decode(),
+        )
+        call = self._calls()
+        self.assertEqual(call.repair_id, repair)
+        self.assertEqual(call.partner_id, self.client)
+
+    def test_twilio_calls_api_from_the_card(self):
+        self.connection.write(
+            {"provider": "twilio", "api_key": "AC123", "api_secret": "token"}
+        )
+        card = (
+            self.env["repair.caller.card"]
+            .with_user(self.operator)
+            .create({"phone": "8 903 555 12 34"})
+        )
+        card.action_sc_call()
+        (sent,) = self.standin.requests
+        self.assertEqual(sent["path"], "/2010-04-01/Accounts/AC123/Calls.json")
+        self.assertEqual(
+            sent["headers"]["Authorization"],
+            "Basic " + base64.b64encode(b"AC123:token").decode(),
+        )
+        self.assertEqual(sent["form"]["To"], "101")
+        self.assertEqual(sent["form"]["From"], "+74951112233")
+        self.assertIn("<Dial>+79035551234</Dial>", sent["form"]["Twiml"])
+        self.assertEqual(self._calls().external_id, "CA" + "0" * 32)
+        self.assertEqual(self._calls().lead_id, self.lead)
+
+    def test_refusals(self):
+        with self.assertRaises(AccessError):
+            self.lead.with_user(self.receptionist).action_sc_call()
+        self.lead.phone = False
+        with self.assertRaises(UserError):
+            self.lead.with_user(self.manager).action_sc_call()
+        self.lead.phone = "8 (903) 555-12-34"
+        self.connection.extension_ids.filtered(
+            lambda e: e.user_id == self.operator
+        ).unlink()
+        with self.assertRaises(UserError):
+            self.lead.with_user(self.operator).action_sc_call()
+        self.assertFalse(self.standin.requests)
+        self.assertFalse(self._calls())
+
+    def test_provider_failure_logs_nothing(self):
+        self.standin.set_fail(True)
+        with (
+            mute_logger("odoo.addons.repair_call_center.models.repair_pbx_connection"),
+            self.assertRaises(UserError),
+        ):
+            self.lead.with_user(self.operator).action_sc_call()
+        self.assertEqual(len(self.standin.requests), 1)
+        self.assertFalse(self._calls())
