@@ -1,1 +1,2 @@
 from . import test_scan
+from . import test_concurrency
