@@ -412,12 +412,231 @@ class RepairScan(models.AbstractModel):
     # Parts
     # ------------------------------------------------------------------
     @api.model
-    def _sc_scan_part_lot(self, repair, product, code):
-        raise NotImplementedError()
+    def _sc_check_keeper(self):
+        if not self.env.user.has_group("repair_service_center.group_sc_warehouse"):
+            raise AccessError(
+                self.env._("Only the warehouse keeper issues parts to repairs.")
+            )
 
     @api.model
-    def _sc_bind_part(self, repair, product, lot=None):
-        raise NotImplementedError()
+    def _sc_transfer_moves(self, repair, product):
+        """The moves of the repair's parts transfer that bring ``product``."""
+        part_moves = repair.move_ids.filtered(
+            lambda m: (
+                m.repair_line_type == "add"
+                and m.product_id == product
+                and m.state not in ("done", "cancel")
+            )
+        )
+        if not part_moves:
+            self._sc_refuse(
+                self.env._(
+                    "Repair %(ref)s did not ask for %(part)s: the engineer adds "
+                    "it to the repair first.",
+                    ref=repair.name,
+                    part=product.display_name,
+                )
+            )
+        transfer = part_moves.move_orig_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.picking_id
+        )
+        if not transfer:
+            if all(move.state == "assigned" for move in part_moves):
+                self._sc_refuse(
+                    self.env._(
+                        "%(part)s is already issued to repair %(ref)s.",
+                        part=product.display_name,
+                        ref=repair.name,
+                    )
+                )
+            self._sc_refuse(
+                self.env._(
+                    "Parts of repair %(ref)s were not requested yet: the engineer "
+                    "requests them first.",
+                    ref=repair.name,
+                )
+            )
+        return transfer
+
+    @api.model
+    def _sc_bind_part(self, repair, product):
+        """A part scanned after its repair: issue it, or ask for its serial."""
+        self._sc_check_keeper()
+        self._sc_check_in_house(repair)
+        transfer = self._sc_transfer_moves(repair, product)
+        if product.tracking != "none":
+            return {
+                "status": "part",
+                "message": self.env._(
+                    "%(part)s for %(ref)s: scan its serial or lot number.",
+                    part=product.display_name,
+                    ref=repair.name,
+                ),
+                "repair": self._sc_repair_info(repair),
+                "state": {"repair_id": repair.id, "product_id": product.id},
+            }
+        return self._sc_issue_part(repair, transfer, product)
+
+    @api.model
+    def _sc_scan_part_lot(self, repair, product, code):
+        self._sc_check_keeper()
+        if not product:
+            self._sc_refuse(self.env._("The part scanned before no longer exists."))
+        self._sc_check_in_house(repair)
+        lot = self.env["stock.lot"].search(
+            [("product_id", "=", product.id), ("name", "=", code)], limit=1
+        )
+        if not lot:
+            self._sc_refuse(
+                self.env._(
+                    "%(code)s is not a serial or lot number of %(part)s.",
+                    code=code,
+                    part=product.display_name,
+                )
+            )
+        transfer = self._sc_transfer_moves(repair, product)
+        return self._sc_issue_part(repair, transfer, product, lot)
+
+    @api.model
+    def _sc_check_lot_free(self, repair, transfer, lot):
+        """A serial number is bound to one repair at a time."""
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("state", "not in", ("done", "cancel")),
+                ("move_id", "not in", transfer.ids),
+                ("quantity", ">", 0),
+            ]
+        )
+        for line in lines:
+            other = line.move_id.repair_id or line.move_id.move_dest_ids.repair_id
+            if other and other != repair:
+                self._sc_refuse(
+                    self.env._(
+                        "%(part)s %(lot)s is already bound to repair %(other)s.",
+                        part=lot.product_id.display_name,
+                        lot=lot.name,
+                        other=other[:1].name,
+                    )
+                )
+        if transfer.move_line_ids.filtered(lambda ml: ml.lot_id == lot and ml.picked):
+            self._sc_refuse(
+                self.env._(
+                    "%(lot)s was already scanned for repair %(ref)s.",
+                    lot=lot.name,
+                    ref=repair.name,
+                )
+            )
+
+    @api.model
+    def _sc_picked_qty(self, move):
+        return sum(move.move_line_ids.filtered("picked").mapped("quantity"))
+
+    @api.model
+    def _sc_issue_part(self, repair, transfer, product, lot=None):
+        """Pick one unit of ``product`` (``lot``) on the repair's transfer.
+
+        Once every part the stock can give is picked, the transfer is
+        validated (what waits for a purchase goes to a backorder): the parts
+        are then reserved on the repair's own moves, with their serials,
+        bound to the repair.
+        """
+        lot = lot or self.env["stock.lot"]
+        if lot and product.tracking == "serial":
+            self._sc_check_lot_free(repair, transfer, lot)
+        move = next(
+            (
+                m
+                for m in transfer
+                if self._sc_float_gt(m.product_uom_qty, self._sc_picked_qty(m), product)
+            ),
+            None,
+        )
+        if not move:
+            self._sc_refuse(
+                self.env._(
+                    "Every %(part)s repair %(ref)s asked for is already scanned.",
+                    part=product.display_name,
+                    ref=repair.name,
+                )
+            )
+        # Free what the transfer reserved by itself: the scan says which unit.
+        move.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+        Quant = self.env["stock.quant"]
+        quants = Quant._gather(product, move.location_id, lot_id=lot, strict=bool(lot))
+        quant = next(
+            (
+                q
+                for q in quants
+                if float_compare(
+                    q.quantity - q.reserved_quantity,
+                    1.0,
+                    precision_rounding=product.uom_id.rounding,
+                )
+                >= 0
+                and (q.lot_id == lot or not lot)
+            ),
+            None,
+        )
+        if not quant:
+            self._sc_refuse(
+                self.env._(
+                    "%(part)s %(lot)s is not in stock at %(place)s.",
+                    part=product.display_name,
+                    lot=lot.name or "",
+                    place=move.location_id.display_name,
+                )
+            )
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": move.picking_id.id,
+                "product_id": product.id,
+                "product_uom_id": product.uom_id.id,
+                "location_id": quant.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+                "lot_id": lot.id or quant.lot_id.id,
+                "quantity": 1.0,
+                "picked": True,
+            }
+        )
+        picking = move.picking_id
+        from_stock = picking.move_ids.filtered(
+            lambda m: (
+                m.procure_method == "make_to_stock"
+                and m.state not in ("done", "cancel")
+            )
+        )
+        complete = all(
+            not self._sc_float_gt(m.product_uom_qty, self._sc_picked_qty(m), product)
+            for m in from_stock
+        )
+        if complete:
+            picking.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+            from_stock.picked = True
+            picking.with_context(skip_backorder=True).button_validate()
+            message = self.env._(
+                "%(part)s %(lot)s issued to repair %(ref)s: transfer %(picking)s "
+                "is done.",
+                part=product.display_name,
+                lot=lot.name or "",
+                ref=repair.name,
+                picking=picking.name,
+            )
+        else:
+            transfer._action_assign()
+            message = self.env._(
+                "%(part)s %(lot)s picked for repair %(ref)s: scan the other parts.",
+                part=product.display_name,
+                lot=lot.name or "",
+                ref=repair.name,
+            )
+        return {
+            "status": "bound",
+            "message": message,
+            "repair": self._sc_repair_info(repair),
+            "state": {"repair_id": repair.id},
+        }
 
     def _sc_float_gt(self, a, b, product):
         return float_compare(a, b, precision_rounding=product.uom_id.rounding) > 0

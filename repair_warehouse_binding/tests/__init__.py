@@ -1,2 +1,3 @@
 from . import test_scan
 from . import test_concurrency
+from . import test_parts
