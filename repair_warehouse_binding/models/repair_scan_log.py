@@ -24,7 +24,7 @@ class RepairScanLog(models.Model):
     move_ids = fields.Many2many("stock.move", string="Stock Moves")
     undone = fields.Boolean(readonly=True)
     undo_of_id = fields.Many2one(
-        "repair.scan.log", string="Undo Of", help="The relocation this one undid."
+        "repair.scan.log", help="The relocation this one undid."
     )
 
     def _sc_to_dict(self):
