@@ -50,6 +50,10 @@ class RepairScan(models.AbstractModel):
         nomenclature = self.env.company.nomenclature_id
         if not nomenclature:
             return "any", code
+        # One query for every rule instead of one per rule tried.
+        nomenclature.rule_ids.fetch(
+            ["sequence", "encoding", "type", "pattern", "alias"]
+        )
         parsed = nomenclature.parse_barcode(code)
         if isinstance(parsed, list):
             # A GS1 URI (product + serial): the serial says which device or part.

@@ -175,9 +175,9 @@ class TestScanRelocation(ScanCase):
         """
         self.relocate(self.engineer, self.repair.name, "BRA-SHELF-1")
         self.env.invalidate_all()
-        with self.assertQueryCount(34):
+        with self.assertQueryCount(29):
             first = self.scan(self.engineer, self.repair.name)
         self.env.invalidate_all()
-        with self.assertQueryCount(75):
+        with self.assertQueryCount(70):
             self.scan(self.engineer, "BRA-DESK-1", first["state"])
         self.assertEqual(self.repair.device_location_id, self.desk_a)
