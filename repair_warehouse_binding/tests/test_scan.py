@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -181,3 +183,22 @@ class TestScanRelocation(ScanCase):
         with self.assertQueryCount(70):
             self.scan(self.engineer, "BRA-DESK-1", first["state"])
         self.assertEqual(self.repair.device_location_id, self.desk_a)
+
+    def test_ready_shelf_lists_waiting_devices_per_branch(self):
+        repair = self.repair.with_user(self.engineer)
+        with freeze_time("2026-03-02 09:00:00"):
+            repair.action_sc_start_diagnosis()
+            repair.action_sc_start_repair()
+            repair.action_sc_set_ready()
+        with freeze_time("2026-03-02 14:30:00"):
+            shelf = self.Scan.with_user(self.receptionist).sc_ready_shelf()
+            self.assertEqual(len(shelf), 1)
+            self.assertEqual(shelf[0]["name"], repair.name)
+            self.assertEqual(shelf[0]["branch"], "Branch A")
+            self.assertEqual(
+                shelf[0]["place"], self.branch_a.sc_ready_location_id.display_name
+            )
+            self.assertEqual(shelf[0]["waiting_hours"], 5.5)
+            self.assertEqual(
+                self.Scan.with_user(self.receptionist_b).sc_ready_shelf(), []
+            )
