@@ -1,0 +1,646 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_compare
+
+_logger = logging.getLogger(__name__)
+
+# Stages in which the device is not in the service center.
+NOT_IN_HOUSE = ("new", "delivered", "cancelled")
+
+
+class RepairScan(models.AbstractModel):
+    """The scan service behind the scan screen (and any scanner client).
+
+    The client keeps a small state between scans, the pending repair and the
+    pending part, and sends it back with every code: ``sc_scan(code,
+    repair_id, product_id)``. Every rule is checked here, as the acting user;
+    a refused scan raises ``UserError`` and changes nothing.
+    """
+
+    _name = "repair.scan"
+    _description = "Barcode Scan Service"
+
+    # ------------------------------------------------------------------
+    # Rights and parsing
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_check_scanner(self):
+        if not self.env.user.has_group("repair_warehouse_binding.group_sc_scan"):
+            raise AccessError(
+                self.env._("Only service center staff can scan devices and places.")
+            )
+
+    @api.model
+    def _sc_refuse(self, message):
+        _logger.info("Scan refused for user %s: %s", self.env.uid, message)
+        raise UserError(message)
+
+    @api.model
+    def _sc_parse(self, code):
+        """Read ``code`` with the company's barcode nomenclature.
+
+        Returns ``(hint, code)``: ``hint`` is ``place`` for a location rule,
+        ``lot`` for a lot rule, ``any`` for products (the catch-all rule).
+        """
+        code = (code or "").strip()
+        if not code:
+            self._sc_refuse(self.env._("The scanned code is empty."))
+        nomenclature = self.env.company.nomenclature_id
+        if not nomenclature:
+            return "any", code
+        # One query for every rule instead of one per rule tried.
+        nomenclature.rule_ids.fetch(
+            ["sequence", "encoding", "type", "pattern", "alias"]
+        )
+        parsed = nomenclature.parse_barcode(code)
+        if isinstance(parsed, list):
+            # A GS1 URI (product + serial): the serial says which device or part.
+            lots = [part for part in parsed if part["type"] == "lot"]
+            return "lot", (lots or parsed)[0]["code"]
+        return {"location": "place", "lot": "lot"}.get(parsed["type"], "any"), (
+            parsed["code"] or code
+        )
+
+    # ------------------------------------------------------------------
+    # What a code is
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_find_device(self, code):
+        """The repair whose receipt number or device serial is ``code``.
+
+        Several repairs may share a serial (the same phone came back): the one
+        in the house wins, then the newest.
+        """
+        repairs = self.env["repair.order"].search(
+            ["|", ("name", "=", code), ("serial_number", "=", code)],
+            order="id desc",
+            limit=10,
+        )
+        in_house = repairs.filtered(lambda r: r.service_stage not in NOT_IN_HOUSE)
+        return in_house[:1] or repairs[:1]
+
+    @api.model
+    def _sc_find_place(self, code):
+        return self.env["stock.location"].search([("barcode", "=", code)], limit=1)
+
+    @api.model
+    def _sc_find_part(self, code):
+        return self.env["product.product"].search([("barcode", "=", code)], limit=1)
+
+    @api.model
+    def _sc_unknown(self, code):
+        """Refuse a code nothing answers to, saying why when we can."""
+        # sudo: only to tell the user that the device exists in another branch
+        # (no data of that branch is shown but its name).
+        foreign = self.sudo()._sc_find_device(code)
+        if foreign:
+            self._sc_refuse(
+                self.env._(
+                    "%(code)s is a device of branch %(branch)s, where you do not work.",
+                    code=code,
+                    branch=foreign.branch_id.name,
+                )
+            )
+        self._sc_refuse(
+            self.env._(
+                "Unknown code %(code)s: it is neither a device, a place nor a part.",
+                code=code,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Public entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def sc_scan(self, code, repair_id=False, product_id=False):
+        """Handle one scanned ``code``.
+
+        :param repair_id: the repair scanned before (a place or a part is
+            expected now), or ``False`` (a device is expected).
+        :param product_id: the tracked part scanned before (its serial or lot
+            is expected now).
+        :return: a dict for the scan screen: ``status`` (``device``, ``moved``,
+            ``same_place``, ``part``, ``bound``), ``message``, ``repair``,
+            ``state`` (to send back with the next scan) and ``log`` when the
+            device was relocated.
+        """
+        self._sc_check_scanner()
+        hint, code = self._sc_parse(code)
+        if not repair_id:
+            return self._sc_scan_device(code, hint)
+        repair = self.env["repair.order"].browse(repair_id).exists()
+        if not repair:
+            self._sc_refuse(self.env._("The repair scanned before no longer exists."))
+        if product_id:
+            product = self.env["product.product"].browse(product_id).exists()
+            return self._sc_scan_part_lot(repair, product, code)
+        place = self._sc_find_place(code) if hint in ("place", "any") else None
+        if place:
+            return self._sc_relocate(repair, place)
+        if hint != "place":
+            part = self._sc_find_part(code) if hint == "any" else None
+            if part:
+                return self._sc_bind_part(repair, part)
+            if self._sc_find_device(code):
+                self._sc_refuse(
+                    self.env._(
+                        "%(code)s is a device: scan a place for the device of "
+                        "repair %(ref)s, or start over.",
+                        code=code,
+                        ref=repair.name,
+                    )
+                )
+        return self._sc_unknown(code)
+
+    @api.model
+    def sc_undo(self, log_id=False):
+        """Put the device back where the last relocation (or ``log_id``) found it."""
+        self._sc_check_scanner()
+        Log = self.env["repair.scan.log"]
+        if log_id:
+            log = Log.browse(log_id).exists()
+        else:
+            log = Log.search(
+                [
+                    ("user_id", "=", self.env.uid),
+                    ("undone", "=", False),
+                    ("undo_of_id", "=", False),
+                ],
+                limit=1,
+            )
+        if not log:
+            self._sc_refuse(self.env._("There is no relocation to undo."))
+        log.check_access("read")
+        repair = log.repair_id
+        if log.undone or log.undo_of_id:
+            self._sc_refuse(
+                self.env._(
+                    "This relocation of %(ref)s was already undone.", ref=repair.name
+                )
+            )
+        if log.user_id != self.env.user and not self.env.user.has_group(
+            "repair_service_center.group_sc_manager"
+        ):
+            self._sc_refuse(
+                self.env._(
+                    "Only %(user)s or a manager can undo this relocation.",
+                    user=log.user_id.name,
+                )
+            )
+        self._sc_lock(repair)
+        if repair.device_location_id != log.location_dest_id:
+            self._sc_refuse(
+                self.env._(
+                    "The device of %(ref)s was moved again since: it is at "
+                    "%(place)s now, undo that move first.",
+                    ref=repair.name,
+                    place=repair.device_location_id.display_name
+                    or self.env._("no place in the service center"),
+                )
+            )
+        moves = repair.action_sc_move_device(log.location_src_id)
+        # sudo: the relocation log is an audit trail written by this service only.
+        log.sudo().undone = True
+        new_log = self._sc_log(
+            repair, log.location_dest_id, log.location_src_id, moves, undo_of=log
+        )
+        return {
+            "status": "undone",
+            "message": self.env._(
+                "Undone: %(ref)s is back at %(place)s.",
+                ref=repair.name,
+                place=log.location_src_id.display_name,
+            ),
+            "repair": self._sc_repair_info(repair),
+            "state": {},
+            "log": new_log._sc_to_dict()[0],
+        }
+
+    @api.model
+    def sc_last_moves(self, limit=10):
+        """The last relocations in the user's branches, newest first."""
+        self._sc_check_scanner()
+        limit = max(1, min(int(limit or 10), 100))
+        return self.env["repair.scan.log"].search([], limit=limit)._sc_to_dict()
+
+    @api.model
+    def sc_ready_shelf(self, limit=200):
+        """Repaired devices waiting for their owners, longest waiting first."""
+        self._sc_check_scanner()
+        repairs = self.env["repair.order"].search(
+            [("service_stage", "=", "ready")],
+            order="service_stage_date asc, id asc",
+            limit=max(1, min(int(limit or 200), 1000)),
+        )
+        return [
+            {
+                "id": repair.id,
+                "name": repair.name,
+                "branch": repair.branch_id.name,
+                "device": repair.product_id.display_name,
+                "client": repair.partner_id.name,
+                "place": repair.device_location_id.display_name or "",
+                "ready_since": fields.Datetime.to_string(repair.service_stage_date),
+                "waiting_hours": round(repair.sc_waiting_hours, 1),
+            }
+            for repair in repairs
+        ]
+
+    # ------------------------------------------------------------------
+    # Devices
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_repair_info(self, repair, with_path=False):
+        info = {
+            "id": repair.id,
+            "name": repair.name,
+            "device": repair.product_id.display_name,
+            "serial": repair.lot_id.name or "",
+            "client": repair.partner_id.name or "",
+            "stage": repair._sc_stage_label(repair.service_stage),
+            "place": repair.device_location_id.display_name or "",
+            "branch": repair.branch_id.name or "",
+        }
+        if with_path:
+            info["path"] = repair._sc_device_path()
+        return info
+
+    @api.model
+    def _sc_check_in_house(self, repair):
+        if repair.service_stage in NOT_IN_HOUSE or not repair.device_location_id:
+            self._sc_refuse(
+                self.env._(
+                    "The device of repair %(ref)s is not in the service center "
+                    "(%(stage)s).",
+                    ref=repair.name,
+                    stage=repair._sc_stage_label(repair.service_stage),
+                )
+            )
+
+    @api.model
+    def _sc_scan_device(self, code, hint):
+        repair = self._sc_find_device(code) if hint in ("lot", "any") else None
+        if not repair:
+            if self._sc_find_place(code):
+                self._sc_refuse(
+                    self.env._(
+                        "%(code)s is a place: scan the device (its receipt or "
+                        "serial number) first.",
+                        code=code,
+                    )
+                )
+            if self._sc_find_part(code):
+                self._sc_refuse(
+                    self.env._(
+                        "%(code)s is a part: scan the repair it is for first.",
+                        code=code,
+                    )
+                )
+            return self._sc_unknown(code)
+        self._sc_check_in_house(repair)
+        info = self._sc_repair_info(repair, with_path=True)
+        return {
+            "status": "device",
+            "message": self.env._(
+                "%(ref)s: %(device)s is at %(place)s. Scan a place to move it"
+                " or a part to issue.",
+                ref=repair.name,
+                device=info["device"],
+                place=info["place"],
+            ),
+            "repair": info,
+            "state": {"repair_id": repair.id},
+        }
+
+    @api.model
+    def _sc_lock(self, repair):
+        """Serialize scans of one device.
+
+        Two scans of the same device at once: the second waits here for the
+        first to finish; its transaction then fails with a serialization error
+        (the first one wrote the repair row) and is retried by the server,
+        seeing the device where the first scan put it.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM repair_order WHERE id = %s FOR NO KEY UPDATE",
+                repair.id,
+            )
+        )
+
+    @api.model
+    def _sc_check_place(self, repair, place):
+        user = self.env.user
+        if place.warehouse_id != repair.branch_id:
+            self._sc_refuse(
+                self.env._(
+                    "%(place)s is not a place of branch %(branch)s, where the "
+                    "device of %(ref)s is.",
+                    place=place.display_name,
+                    branch=repair.branch_id.name,
+                    ref=repair.name,
+                )
+            )
+        if place.usage != "internal":
+            self._sc_refuse(
+                self.env._(
+                    "%(place)s is not a storage place.", place=place.display_name
+                )
+            )
+        if place.sc_scan_group_ids and not (place.sc_scan_group_ids & user.groups_id):
+            self._sc_refuse(
+                self.env._(
+                    "Your role may not put devices at %(place)s (allowed: %(roles)s).",
+                    place=place.display_name,
+                    roles=", ".join(place.sc_scan_group_ids.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _sc_relocate(self, repair, place):
+        self._sc_check_in_house(repair)
+        self._sc_check_place(repair, place)
+        self._sc_lock(repair)
+        source = repair.device_location_id
+        if source == place:
+            return {
+                "status": "same_place",
+                "message": self.env._(
+                    "%(ref)s is already at %(place)s.",
+                    ref=repair.name,
+                    place=place.display_name,
+                ),
+                "repair": self._sc_repair_info(repair),
+                "state": {},
+            }
+        moves = repair.action_sc_move_device(place)
+        log = self._sc_log(repair, source, place, moves)
+        return {
+            "status": "moved",
+            "message": self.env._(
+                "%(ref)s moved from %(from)s to %(to)s.",
+                ref=repair.name,
+                **{"from": source.display_name, "to": place.display_name},
+            ),
+            "repair": self._sc_repair_info(repair),
+            "state": {},
+            "log": log._sc_to_dict()[0],
+        }
+
+    @api.model
+    def _sc_log(self, repair, source, destination, moves, undo_of=None):
+        now = fields.Datetime.now()
+        repair.sc_place_since = now
+        # sudo: the relocation log is an audit trail written by this service only.
+        return (
+            self.env["repair.scan.log"]
+            .sudo()
+            .create(
+                {
+                    "repair_id": repair.id,
+                    "branch_id": repair.branch_id.id,
+                    "company_id": repair.company_id.id,
+                    "user_id": self.env.uid,
+                    "location_src_id": source.id,
+                    "location_dest_id": destination.id,
+                    "move_ids": [(6, 0, moves.ids)] if moves else [],
+                    "undo_of_id": undo_of.id if undo_of else False,
+                }
+            )
+            .sudo(False)
+        )
+
+    # ------------------------------------------------------------------
+    # Parts
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_check_keeper(self):
+        if not self.env.user.has_group("repair_service_center.group_sc_warehouse"):
+            raise AccessError(
+                self.env._("Only the warehouse keeper issues parts to repairs.")
+            )
+
+    @api.model
+    def _sc_transfer_moves(self, repair, product):
+        """The moves of the repair's parts transfer that bring ``product``."""
+        part_moves = repair.move_ids.filtered(
+            lambda m: (
+                m.repair_line_type == "add"
+                and m.product_id == product
+                and m.state not in ("done", "cancel")
+            )
+        )
+        if not part_moves:
+            self._sc_refuse(
+                self.env._(
+                    "Repair %(ref)s did not ask for %(part)s: the engineer adds "
+                    "it to the repair first.",
+                    ref=repair.name,
+                    part=product.display_name,
+                )
+            )
+        transfer = part_moves.move_orig_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.picking_id
+        )
+        if not transfer:
+            if all(move.state == "assigned" for move in part_moves):
+                self._sc_refuse(
+                    self.env._(
+                        "%(part)s is already issued to repair %(ref)s.",
+                        part=product.display_name,
+                        ref=repair.name,
+                    )
+                )
+            self._sc_refuse(
+                self.env._(
+                    "Parts of repair %(ref)s were not requested yet: the engineer "
+                    "requests them first.",
+                    ref=repair.name,
+                )
+            )
+        return transfer
+
+    @api.model
+    def _sc_bind_part(self, repair, product):
+        """A part scanned after its repair: issue it, or ask for its serial."""
+        self._sc_check_keeper()
+        self._sc_check_in_house(repair)
+        transfer = self._sc_transfer_moves(repair, product)
+        if product.tracking != "none":
+            return {
+                "status": "part",
+                "message": self.env._(
+                    "%(part)s for %(ref)s: scan its serial or lot number.",
+                    part=product.display_name,
+                    ref=repair.name,
+                ),
+                "repair": self._sc_repair_info(repair),
+                "state": {"repair_id": repair.id, "product_id": product.id},
+            }
+        return self._sc_issue_part(repair, transfer, product)
+
+    @api.model
+    def _sc_scan_part_lot(self, repair, product, code):
+        self._sc_check_keeper()
+        if not product:
+            self._sc_refuse(self.env._("The part scanned before no longer exists."))
+        self._sc_check_in_house(repair)
+        lot = self.env["stock.lot"].search(
+            [("product_id", "=", product.id), ("name", "=", code)], limit=1
+        )
+        if not lot:
+            self._sc_refuse(
+                self.env._(
+                    "%(code)s is not a serial or lot number of %(part)s.",
+                    code=code,
+                    part=product.display_name,
+                )
+            )
+        transfer = self._sc_transfer_moves(repair, product)
+        return self._sc_issue_part(repair, transfer, product, lot)
+
+    @api.model
+    def _sc_check_lot_free(self, repair, transfer, lot):
+        """A serial number is bound to one repair at a time."""
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("state", "not in", ("done", "cancel")),
+                ("move_id", "not in", transfer.ids),
+                ("quantity", ">", 0),
+            ]
+        )
+        for line in lines:
+            other = line.move_id.repair_id or line.move_id.move_dest_ids.repair_id
+            if other and other != repair:
+                self._sc_refuse(
+                    self.env._(
+                        "%(part)s %(lot)s is already bound to repair %(other)s.",
+                        part=lot.product_id.display_name,
+                        lot=lot.name,
+                        other=other[:1].name,
+                    )
+                )
+        if transfer.move_line_ids.filtered(lambda ml: ml.lot_id == lot and ml.picked):
+            self._sc_refuse(
+                self.env._(
+                    "%(lot)s was already scanned for repair %(ref)s.",
+                    lot=lot.name,
+                    ref=repair.name,
+                )
+            )
+
+    @api.model
+    def _sc_picked_qty(self, move):
+        return sum(move.move_line_ids.filtered("picked").mapped("quantity"))
+
+    @api.model
+    def _sc_issue_part(self, repair, transfer, product, lot=None):
+        """Pick one unit of ``product`` (``lot``) on the repair's transfer.
+
+        Once every part the stock can give is picked, the transfer is
+        validated (what waits for a purchase goes to a backorder): the parts
+        are then reserved on the repair's own moves, with their serials,
+        bound to the repair.
+        """
+        lot = lot or self.env["stock.lot"]
+        if lot and product.tracking == "serial":
+            self._sc_check_lot_free(repair, transfer, lot)
+        move = next(
+            (
+                m
+                for m in transfer
+                if self._sc_float_gt(m.product_uom_qty, self._sc_picked_qty(m), product)
+            ),
+            None,
+        )
+        if not move:
+            self._sc_refuse(
+                self.env._(
+                    "Every %(part)s repair %(ref)s asked for is already scanned.",
+                    part=product.display_name,
+                    ref=repair.name,
+                )
+            )
+        # Free what the transfer reserved by itself: the scan says which unit.
+        move.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+        Quant = self.env["stock.quant"]
+        quants = Quant._gather(product, move.location_id, lot_id=lot, strict=bool(lot))
+        quant = next(
+            (
+                q
+                for q in quants
+                if float_compare(
+                    q.quantity - q.reserved_quantity,
+                    1.0,
+                    precision_rounding=product.uom_id.rounding,
+                )
+                >= 0
+                and (q.lot_id == lot or not lot)
+            ),
+            None,
+        )
+        if not quant:
+            self._sc_refuse(
+                self.env._(
+                    "%(part)s %(lot)s is not in stock at %(place)s.",
+                    part=product.display_name,
+                    lot=lot.name or "",
+                    place=move.location_id.display_name,
+                )
+            )
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": move.picking_id.id,
+                "product_id": product.id,
+                "product_uom_id": product.uom_id.id,
+                "location_id": quant.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+                "lot_id": lot.id or quant.lot_id.id,
+                "quantity": 1.0,
+                "picked": True,
+            }
+        )
+        picking = move.picking_id
+        from_stock = picking.move_ids.filtered(
+            lambda m: (
+                m.procure_method == "make_to_stock"
+                and m.state not in ("done", "cancel")
+            )
+        )
+        complete = all(
+            not self._sc_float_gt(m.product_uom_qty, self._sc_picked_qty(m), product)
+            for m in from_stock
+        )
+        if complete:
+            picking.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+            from_stock.picked = True
+            picking.with_context(skip_backorder=True).button_validate()
+            message = self.env._(
+                "%(part)s %(lot)s issued to repair %(ref)s: transfer %(picking)s "
+                "is done.",
+                part=product.display_name,
+                lot=lot.name or "",
+                ref=repair.name,
+                picking=picking.name,
+            )
+        else:
+            transfer._action_assign()
+            message = self.env._(
+                "%(part)s %(lot)s picked for repair %(ref)s: scan the other parts.",
+                part=product.display_name,
+                lot=lot.name or "",
+                ref=repair.name,
+            )
+        return {
+            "status": "bound",
+            "message": message,
+            "repair": self._sc_repair_info(repair),
+            "state": {"repair_id": repair.id},
+        }
+
+    def _sc_float_gt(self, a, b, product):
+        return float_compare(a, b, precision_rounding=product.uom_id.rounding) > 0

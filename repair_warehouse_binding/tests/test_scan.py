@@ -1,0 +1,204 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import ScanCase
+
+
+@tagged("post_install", "-at_install")
+class TestScanRelocation(ScanCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.repair = cls._received_repair(serial="IMEI-350000000000001")
+
+    def test_device_then_place_moves_the_device(self):
+        repair = self.repair
+        reception = self.branch_a.sc_reception_location_id
+        self.assertEqual(repair.device_location_id, reception)
+        first = self.scan(self.receptionist, repair.name)
+        self.assertEqual(first["status"], "device")
+        self.assertEqual(first["state"], {"repair_id": repair.id})
+        self.assertEqual(first["repair"]["place"], reception.display_name)
+        second = self.scan(self.receptionist, "BRA-SHELF-1", first["state"])
+        self.assertEqual(second["status"], "moved")
+        self.assertEqual(second["state"], {})
+        self.assertIn(self.shelf_a.display_name, second["message"])
+        repair.invalidate_recordset()
+        self.assertEqual(repair.device_location_id, self.shelf_a)
+        # A real, done, client-owned move, visible in the repair's history.
+        log = self.env["repair.scan.log"].browse(second["log"]["id"])
+        self.assertEqual(log.move_ids.state, "done")
+        self.assertEqual(log.move_ids.move_line_ids.owner_id, self.client)
+        self.assertEqual(log.move_ids.move_line_ids.lot_id, repair.lot_id)
+        self.assertEqual(log.location_src_id, reception)
+        self.assertEqual(log.user_id, self.receptionist)
+        quant = self._device_quant(repair)
+        self.assertEqual(quant.location_id, self.shelf_a)
+        self.assertEqual(quant.owner_id, self.client)
+        self.assertTrue(repair.sc_place_since)
+
+    def test_serial_number_finds_the_device_and_engineer_scans(self):
+        result = self.relocate(self.engineer, "IMEI-350000000000001", "BRA-DESK-1")
+        self.assertEqual(result["status"], "moved")
+        self.assertEqual(self.repair.device_location_id, self.desk_a)
+
+    def test_same_place_twice_moves_nothing(self):
+        self.relocate(self.engineer, self.repair.name, "BRA-DESK-1")
+        moves = self.move_count(self.repair)
+        result = self.relocate(self.engineer, self.repair.name, "BRA-DESK-1")
+        self.assertEqual(result["status"], "same_place")
+        self.assertEqual(self.move_count(self.repair), moves)
+
+    def assertRefused(self, user, code, state=None, message=None):
+        moves = self.move_count(self.repair)
+        logs = self.env["repair.scan.log"].search_count([])
+        place = self.repair.device_location_id
+        with self.assertRaises(UserError) as caught:
+            self.scan(user, code, state)
+        if message:
+            self.assertIn(message, str(caught.exception))
+        self.repair.invalidate_recordset()
+        self.assertEqual(self.move_count(self.repair), moves)
+        self.assertEqual(self.env["repair.scan.log"].search_count([]), logs)
+        self.assertEqual(self.repair.device_location_id, place)
+        return caught.exception
+
+    def test_refusals_change_nothing(self):
+        device = {"repair_id": self.repair.id}
+        # Unknown code.
+        self.assertRefused(self.receptionist, "NO-SUCH-CODE", message="Unknown code")
+        self.assertRefused(self.receptionist, "NO-SUCH-CODE", device, "Unknown code")
+        # A place where a device was expected, and the other way round.
+        self.assertRefused(self.receptionist, "BRA-SHELF-1", message="is a place")
+        self.assertRefused(self.receptionist, self.repair.name, device, "is a device")
+        # A place of another branch.
+        self.assertRefused(self.receptionist, "BRB-SHELF-1", device, "Branch A")
+        # A place the role may not use: only engineers put devices on the
+        # ready shelf.
+        self.assertRefused(self.receptionist, "BRA-READY", device, "Your role")
+        # A device of a branch the user does not work in.
+        self.assertRefused(self.receptionist_b, self.repair.name, message="Branch A")
+        # An empty scan.
+        self.assertRefused(self.receptionist, "  ", message="empty")
+
+    def test_engineer_may_use_the_ready_shelf(self):
+        result = self.relocate(self.engineer, self.repair.name, "BRA-READY")
+        self.assertEqual(result["status"], "moved")
+        self.assertEqual(
+            self.repair.device_location_id, self.branch_a.sc_ready_location_id
+        )
+
+    def test_device_not_in_the_house_is_refused(self):
+        self.repair.with_user(self.receptionist).action_sc_cancel()
+        exc = self.assertRefused(self.receptionist, self.repair.name)
+        self.assertIn("not in the service center", str(exc))
+        self.assertRefused(
+            self.receptionist,
+            "BRA-SHELF-1",
+            {"repair_id": self.repair.id},
+            "not in the service center",
+        )
+        # Not received yet either.
+        new = self._new_repair(serial="IMEI-NEW")
+        with self.assertRaisesRegex(UserError, "not in the service center"):
+            self.scan(self.receptionist, new.name)
+
+    def test_only_staff_scans(self):
+        with self.assertRaises(AccessError):
+            self.scan(self.operator, self.repair.name)
+        with self.assertRaises(AccessError):
+            self.Scan.with_user(self.operator).sc_last_moves()
+
+    def test_undo_puts_the_device_back(self):
+        moved = self.relocate(self.receptionist, self.repair.name, "BRA-SHELF-1")
+        result = self.Scan.with_user(self.receptionist).sc_undo()
+        self.assertEqual(result["status"], "undone")
+        self.repair.invalidate_recordset()
+        self.assertEqual(
+            self.repair.device_location_id, self.branch_a.sc_reception_location_id
+        )
+        log = self.env["repair.scan.log"].browse(moved["log"]["id"])
+        self.assertTrue(log.undone)
+        self.assertEqual(result["log"]["is_undo"], True)
+        # Nothing left to undo; an undone move is not undone twice.
+        with self.assertRaisesRegex(UserError, "no relocation to undo"):
+            self.Scan.with_user(self.receptionist).sc_undo()
+        with self.assertRaisesRegex(UserError, "already undone"):
+            self.Scan.with_user(self.receptionist).sc_undo(log.id)
+
+    def test_undo_refused_when_moved_again_or_by_someone_else(self):
+        first = self.relocate(self.receptionist, self.repair.name, "BRA-SHELF-1")
+        self.relocate(self.engineer, self.repair.name, "BRA-DESK-1")
+        with self.assertRaisesRegex(UserError, "moved again"):
+            self.Scan.with_user(self.receptionist).sc_undo(first["log"]["id"])
+        second = self.env["repair.scan.log"].search([], limit=1)
+        with self.assertRaisesRegex(UserError, "or a manager"):
+            self.Scan.with_user(self.receptionist).sc_undo(second.id)
+        self.assertEqual(self.repair.device_location_id, self.desk_a)
+        # A manager may undo anybody's move.
+        self.Scan.with_user(self.manager).sc_undo(second.id)
+        self.repair.invalidate_recordset()
+        self.assertEqual(self.repair.device_location_id, self.shelf_a)
+
+    def test_last_moves_are_those_of_the_users_branches(self):
+        self.relocate(self.receptionist, self.repair.name, "BRA-SHELF-1")
+        self.relocate(self.engineer, self.repair.name, "BRA-DESK-1")
+        moves = self.Scan.with_user(self.receptionist).sc_last_moves()
+        self.assertEqual(
+            [(m["repair"], m["to"]) for m in moves],
+            [
+                (self.repair.name, self.desk_a.display_name),
+                (self.repair.name, self.shelf_a.display_name),
+            ],
+        )
+        self.assertEqual(self.Scan.with_user(self.receptionist_b).sc_last_moves(), [])
+
+    def test_where_is_it_shows_place_and_path(self):
+        self.relocate(self.engineer, self.repair.name, "BRA-DESK-1")
+        self.relocate(self.engineer, self.repair.name, "BRA-READY")
+        info = self.scan(self.receptionist, self.repair.name)["repair"]
+        self.assertEqual(info["place"], self.branch_a.sc_ready_location_id.display_name)
+        self.assertEqual(
+            [step["to"] for step in info["path"]],
+            [
+                self.branch_a.sc_reception_location_id.display_name,
+                self.desk_a.display_name,
+                self.branch_a.sc_ready_location_id.display_name,
+            ],
+        )
+
+    def test_relocation_scan_query_count(self):
+        """One relocation: the device code, then the place code.
+
+        Cold caches, as in a new request. Most of the place scan is the core's
+        relocation (``action_sc_move_device``: a done stock move, ~47 queries).
+        """
+        self.relocate(self.engineer, self.repair.name, "BRA-SHELF-1")
+        self.env.invalidate_all()
+        with self.assertQueryCount(29):
+            first = self.scan(self.engineer, self.repair.name)
+        self.env.invalidate_all()
+        with self.assertQueryCount(70):
+            self.scan(self.engineer, "BRA-DESK-1", first["state"])
+        self.assertEqual(self.repair.device_location_id, self.desk_a)
+
+    def test_ready_shelf_lists_waiting_devices_per_branch(self):
+        repair = self.repair.with_user(self.engineer)
+        with freeze_time("2026-03-02 09:00:00"):
+            repair.action_sc_start_diagnosis()
+            repair.action_sc_start_repair()
+            repair.action_sc_set_ready()
+        with freeze_time("2026-03-02 14:30:00"):
+            shelf = self.Scan.with_user(self.receptionist).sc_ready_shelf()
+            self.assertEqual(len(shelf), 1)
+            self.assertEqual(shelf[0]["name"], repair.name)
+            self.assertEqual(shelf[0]["branch"], "Branch A")
+            self.assertEqual(
+                shelf[0]["place"], self.branch_a.sc_ready_location_id.display_name
+            )
+            self.assertEqual(shelf[0]["waiting_hours"], 5.5)
+            self.assertEqual(
+                self.Scan.with_user(self.receptionist_b).sc_ready_shelf(), []
+            )
