@@ -85,10 +85,11 @@ class RepairOrder(models.Model):
         return self.partner_id.lang or self.env.company.partner_id.lang or "en_US"
 
     def _sc_sms_price(self):
-        """The price to pay, in the company currency (₽ for RUB)."""
+        """The price to pay, in the quotation's currency (₽ for RUB)."""
         self.ensure_one()
+        currency = self.sale_order_id.currency_id or self.currency_id
         return format_amount(
-            self.env, self.amount_total, self.currency_id, lang_code=self._sc_sms_lang()
+            self.env, self.amount_total, currency, lang_code=self._sc_sms_lang()
         )
 
     def _sc_sms_date(self, value):

@@ -7,7 +7,7 @@ import threading
 import requests
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..providers import PROVIDERS, get_provider
 from ..providers.base import AmbiguousError, TransientError
@@ -158,7 +158,7 @@ class RepairSmsGateway(models.Model):
 
     def _check_admin(self):
         if not self.env.user.has_group("base.group_system"):
-            raise UserError(self.env._("Only an administrator can use SMS gateways."))
+            raise AccessError(self.env._("Only an administrator can use SMS gateways."))
 
     def action_send_test_sms(self):
         self.ensure_one()

@@ -186,6 +186,7 @@ class SmsSms(models.Model):
                  RETURNING id
                     """,
                     [gateway.id, self.env.uid, self.ids],
+                    log_exceptions=False,
                 )
                 reserved_ids = [row[0] for row in cr.fetchall()]
         except psycopg2.errors.SerializationFailure:

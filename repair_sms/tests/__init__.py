@@ -1,0 +1,4 @@
+from . import test_gateways
+from . import test_stage_sms
+from . import test_kannel
+from . import test_workers
