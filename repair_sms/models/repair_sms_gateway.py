@@ -74,7 +74,9 @@ class RepairSmsGateway(models.Model):
     balance = fields.Float(readonly=True, copy=False, digits=(16, 2))
     balance_date = fields.Datetime(readonly=True, copy=False)
     has_balance = fields.Boolean(compute="_compute_capabilities")
-    has_status_api = fields.Boolean(compute="_compute_capabilities")
+    has_status_api = fields.Boolean(
+        string="Has Status API", compute="_compute_capabilities"
+    )
     test_number = fields.Char(
         help="Phone number the “Send Test SMS” button sends to.", copy=False
     )

@@ -30,7 +30,7 @@ class RepairSmsNotification(models.Model):
         required=True,
     )
     entry_key = fields.Char(required=True)
-    sms_uuid = fields.Char(index="btree_not_null", readonly=True)
+    sms_uuid = fields.Char(string="SMS UUID", index="btree_not_null", readonly=True)
     number = fields.Char()
     body = fields.Text()
     state = fields.Selection(

@@ -22,7 +22,7 @@ class RepairSmsReport(models.Model):
         "repair.sms.gateway", required=True, index=True, ondelete="cascade"
     )
     key = fields.Char(required=True, index=True, help="Message id or our uuid.")
-    by_uuid = fields.Boolean()
+    by_uuid = fields.Boolean(string="Keyed by UUID")
     state = fields.Selection(
         [("pending", "Sent"), ("sent", "Delivered"), ("error", "Error")],
         required=True,

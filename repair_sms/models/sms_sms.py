@@ -76,7 +76,7 @@ class SmsSms(models.Model):
         copy=False,
         help="Held until then: quiet hours of the branch, or a retry's backoff.",
     )
-    sc_reserved_at = fields.Datetime(readonly=True, copy=False)
+    sc_reserved_at = fields.Datetime(string="Reserved On", readonly=True, copy=False)
 
     # ------------------------------------------------------------------
     # Queue
@@ -149,15 +149,17 @@ class SmsSms(models.Model):
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         default = self.env["repair.sms.gateway"]._get_default()
         by_gateway = self.grouped(lambda sms: sms.sc_gateway_id or default)
+        res = None
         for gateway, rows in by_gateway.items():
             if gateway:
                 rows._sc_send_through(gateway)
             else:
-                super(SmsSms, rows)._send(
+                res = super(SmsSms, rows)._send(
                     unlink_failed=unlink_failed,
                     unlink_sent=unlink_sent,
                     raise_exception=raise_exception,
                 )
+        return res
 
     def _sc_reserve(self, gateway):
         """Take the rows still queued, skipping those another worker holds.

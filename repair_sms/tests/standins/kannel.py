@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -205,15 +206,17 @@ class KannelStack:
 def main():
     stack = KannelStack().start()
     stack.start_smsc()
-    print(
-        "Kannel sendsms at %s, username %r, password %r (Ctrl-C stops)"
-        % (stack.url, USERNAME, PASSWORD)
+    sys.stdout.write(
+        "Kannel sendsms at %s, username %r, password %r; the fake SMSC "
+        "writes what it gets to %s (Ctrl-C stops)\n"
+        % (stack.url, USERNAME, PASSWORD, stack.smsc_log)
     )
+    sys.stdout.flush()
     try:
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
-        pass
+        sys.stdout.write("stopping\n")
     finally:
         stack.stop()
 

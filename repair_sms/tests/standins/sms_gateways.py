@@ -28,6 +28,7 @@ import argparse
 import base64
 import itertools
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,7 +94,8 @@ class StandinHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 quiet by default
         if self.server.verbose:
-            super().log_message(format, *args)
+            return super().log_message(format, *args)
+        return None
 
     # -- plumbing -----------------------------------------------------------
     def _params(self):
@@ -384,11 +386,14 @@ def main():
     parser.add_argument("--port", type=int, default=8899)
     args = parser.parse_args()
     standin = SmsStandin(port=args.port, verbose=True)
-    print("SMS stand-in on %s (secret %r)" % (standin.url, SECRET))
+    sys.stdout.write("SMS stand-in on %s (secret %r)\n" % (standin.url, SECRET))
+    sys.stdout.flush()
     try:
         standin.server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        sys.stdout.write("stopped\n")
+    finally:
+        standin.server.server_close()
 
 
 if __name__ == "__main__":
