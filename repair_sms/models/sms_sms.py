@@ -311,6 +311,9 @@ class SmsSms(models.Model):
                 failure_reason=result.reason,
             )
         else:
+            # Delivered is final: the row goes like Odoo's sent rows (the
+            # repair keeps its own record of it).
+            vals["to_delete"] = result.state == "sent"
             self.write(vals)
             self.sms_tracker_id._action_update_from_sms_state(result.state)
         self._sc_sync_notifications()

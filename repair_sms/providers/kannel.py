@@ -34,9 +34,10 @@ class KannelProvider(SmsProvider):
             "from": self.sender,
             "to": self.digits(message["number"]),
             "text": message["body"],
-            "coding": 2,
             "charset": "UTF-8",
         }
+        if not message["body"].isascii():
+            params["coding"] = 2  # UCS-2: Cyrillic, ₽
         if message.get("dlr_url"):
             params["dlr-mask"] = DLR_MASK
             params["dlr-url"] = message["dlr_url"] + "&type=%d&reply=%A"
