@@ -94,10 +94,11 @@ class StandinHandler(BaseHTTPRequestHandler):
     server_version = "SmsStandin/1.0"
 
     def setup(self):
-        super().setup()
+        res = super().setup()
         # Answers go out whole: without this, Nagle's algorithm and delayed
         # ACKs add 40 ms to every keep-alive request.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return res
 
     def log_message(self, format, *args):  # noqa: A002 quiet by default
         if self.server.verbose:
