@@ -3,16 +3,17 @@
 import logging
 from datetime import datetime
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 
-STAGE_TEMPLATES = {
+TEMPLATES = {
     "received": "repair_sms.sms_template_repair_received",
     "ready": "repair_sms.sms_template_repair_ready",
+    "deadline": "repair_sms.sms_template_repair_deadline",
 }
-DEADLINE_TEMPLATE = "repair_sms.sms_template_repair_deadline"
+STAGE_TEMPLATES = ("received", "ready")
 # The client hears about a new deadline only while the repair is under way.
 DEADLINE_STAGES = ("received", "diagnosis", "waiting_parts", "in_repair")
 
@@ -29,20 +30,13 @@ class RepairOrder(models.Model):
     # ------------------------------------------------------------------
     def _sc_on_stage_changed(self, old_stages):
         res = super()._sc_on_stage_changed(old_stages)
-        ready = self.filtered(lambda r: r.service_stage == "ready")
-        if ready:
-            # The Ready SMS carries the price to pay: the quotation's total.
-            # The core creates the quotation right after this hook; doing it
-            # first is idempotent (it skips repairs that have one).
-            ready._sc_ensure_sale_order()
-        for stage, template_xmlid in STAGE_TEMPLATES.items():
+        for stage in STAGE_TEMPLATES:
             repairs = self.filtered(lambda r, s=stage: r.service_stage == s)
-            for repair in repairs:
-                history = repair.stage_history_ids.filtered(
-                    lambda h, s=stage: h.stage == s and not h.date_end
-                )[:1]
-                key = "%s:%s" % (stage, history.id or repair.service_stage_date)
-                repair._sc_queue_sms(stage, key, template_xmlid)
+            if repairs:
+                repairs._sc_plan_sms(
+                    stage,
+                    {r.id: "%s:%s" % (stage, r.service_stage_date) for r in repairs},
+                )
         return res
 
     def write(self, vals):
@@ -62,14 +56,11 @@ class RepairOrder(models.Model):
                     != r._sc_local_date(old_deadlines[r.id])
                 )
             )
-            for repair in changed:
-                log = (
-                    self.env["repair.deadline.log"]
-                    .sudo()
-                    .search([("repair_id", "=", repair.id)], order="id desc", limit=1)
+            if changed:
+                changed._sc_plan_sms(
+                    "deadline",
+                    {r.id: "deadline:%s" % r.date_deadline for r in changed},
                 )
-                key = "deadline:%s" % (log.id or repair.date_deadline)
-                repair._sc_queue_sms("deadline", key, DEADLINE_TEMPLATE)
         return res
 
     # ------------------------------------------------------------------
@@ -95,7 +86,7 @@ class RepairOrder(models.Model):
     def _sc_sms_date(self, value):
         self.ensure_one()
         if not value:
-            return ""
+            return "—"
         if isinstance(value, datetime):
             value = self._sc_local_date(value)
         return format_date(self.env, value, lang_code=self._sc_sms_lang())
@@ -118,53 +109,87 @@ class RepairOrder(models.Model):
         country = self.company_id.country_id or partner.country_id
         return self._phone_format(number=raw, country=country) or raw
 
-    def _sc_queue_sms(self, kind, entry_key, template_xmlid):
-        """Queue one SMS for this repair's event; once per ``entry_key``."""
+    def _sc_plan_sms(self, kind, keys):
+        """Note that these repairs owe their client an SMS; once per event.
+
+        ``keys`` maps repair ids to the event's key. Only a row is written
+        here, inside the transition: the queue worker renders and sends it
+        after the transaction committed, so the SMS says what was committed
+        (the Ready price is the quotation's) and a stage change stays cheap.
+        """
+        # SQL: the ORM has no INSERT ... ON CONFLICT DO NOTHING. One statement
+        # per repair keeps "once per event" race-free (two transactions
+        # cannot both insert the key) and the stage change within the core's
+        # query budget. The rows are the stage machine's own log, written on
+        # behalf of whoever made the change.
+        created = False
+        for repair in self:
+            self.env.cr.execute(
+                """
+                INSERT INTO repair_sms_notification
+                       (repair_id, branch_id, company_id, kind, entry_key, state,
+                        create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, %s, %s, 'outgoing',
+                        %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
+                ON CONFLICT (repair_id, entry_key) DO NOTHING
+                """,
+                [
+                    repair.id,
+                    repair.branch_id.id or None,
+                    repair.company_id.id,
+                    kind,
+                    keys[repair.id],
+                    self.env.uid,
+                    self.env.uid,
+                ],
+            )
+            created = created or bool(self.env.cr.rowcount)
+        if created:
+            self.invalidate_recordset(["sc_sms_notification_ids"])
+            self._sc_wake_worker_after_commit()
+
+    def _sc_wake_worker_after_commit(self):
+        """Trigger the SMS queue worker once this transaction is committed."""
+        data = self.env.cr.postcommit.data
+        if data.get("repair_sms.wake_worker"):
+            return
+        data["repair_sms.wake_worker"] = True
+        registry = self.env.registry
+
+        @self.env.cr.postcommit.add
+        def wake_worker():
+            with registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["sms.sms"]._sc_trigger_worker()
+
+    def _sc_render_sms(self, notification):
+        """Render and queue the SMS of ``notification`` (run by the worker)."""
         self.ensure_one()
-        # sudo: the notification log and the SMS queue are technical records
-        # written on behalf of whoever made the repair change stage.
-        Notification = self.env["repair.sms.notification"].sudo()
-        if Notification.search_count(
-            [("repair_id", "=", self.id), ("entry_key", "=", entry_key)], limit=1
-        ):
-            return Notification.browse()
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return Notification.browse()
+        template = self.env.ref(TEMPLATES[notification.kind], raise_if_not_found=False)
         number = self._sc_sms_number()
-        vals = {
-            "repair_id": self.id,
-            "kind": kind,
-            "entry_key": entry_key,
-            "number": number,
-        }
+        vals = {"number": number, "state": "canceled"}
+        if not template:
+            return notification.write(vals)
         if not number:
             vals.update(state="error", failure_type="sms_number_missing")
             _logger.info("No SMS for %s: the client has no phone", self.name)
-            return Notification.create(vals)
+            return notification.write(vals)
         if (
             self.env["phone.blacklist"]
             .sudo()
             .search_count([("number", "=", number), ("active", "=", True)], limit=1)
         ):
-            vals.update(state="canceled", failure_type="sms_blacklist")
+            vals.update(failure_type="sms_blacklist")
             _logger.info("No SMS for %s: the client opted out", self.name)
-            return Notification.create(vals)
+            return notification.write(vals)
         body = template.sudo()._render_field("body", self.ids, compute_lang=True)[
             self.id
         ]
-        release = (
-            self.branch_id._sc_sms_release_time()
-            if self.branch_id
-            else fields.Datetime.now()
-        )
-        held = release > fields.Datetime.now()
+        now = fields.Datetime.now()
+        release = self.branch_id._sc_sms_release_time() if self.branch_id else now
+        held = release > now
         gateway = self.env["repair.sms.gateway"]._get_default(self.company_id)
         message = self.sudo()._message_sms(
-            body,
-            partner_ids=False,
-            sms_numbers=[number],
-            put_in_queue=True,
+            body, partner_ids=False, sms_numbers=[number], put_in_queue=True
         )
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
         sms.write(
@@ -176,11 +201,12 @@ class RepairOrder(models.Model):
         )
         if held:
             sms._sc_trigger_worker(at=release)
-        else:
-            sms._sc_trigger_worker()
-        vals.update(
-            sms_uuid=sms[:1].uuid,
-            body=body,
-            send_after=release if held else False,
+        return notification.write(
+            {
+                "number": number,
+                "state": "outgoing",
+                "sms_uuid": sms[:1].uuid,
+                "body": body,
+                "send_after": release if held else False,
+            }
         )
-        return Notification.create(vals)

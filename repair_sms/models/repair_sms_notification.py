@@ -58,6 +58,18 @@ class RepairSmsNotification(models.Model):
     ]
 
     @api.model
+    def _sc_render_pending(self, limit=1000):
+        """Render and queue the SMS that stage changes asked for."""
+        pending = self.search(
+            [("state", "=", "outgoing"), ("sms_uuid", "=", False)],
+            order="id",
+            limit=limit,
+        )
+        for notification in pending:
+            notification.repair_id._sc_render_sms(notification)
+        return pending
+
+    @api.model
     def _selection_failure_type(self):
         return self.env["sms.sms"]._fields["failure_type"].selection
 

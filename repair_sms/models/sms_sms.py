@@ -117,6 +117,8 @@ class SmsSms(models.Model):
     @api.model
     def _process_queue(self, ids=None):
         """Odoo's queue worker, skipping rows held for later (quiet hours, backoff)."""
+        # sudo: the worker renders the repairs' SMS on their behalf.
+        self.env["repair.sms.notification"].sudo()._sc_render_pending()
         now = fields.Datetime.now()
         domain = [
             ("state", "=", "outgoing"),

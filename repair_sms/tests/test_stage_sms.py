@@ -37,6 +37,7 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
         )
 
     def _queue(self):
+        self.env["repair.sms.notification"]._sc_render_pending()
         sms = self.env["sms.sms"].search([("sc_gateway_id", "=", self.gateway.id)])
         self.env["sms.sms"]._process_queue(ids=sms.ids or [0])
 
@@ -49,6 +50,8 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
         return repair.with_user(self.env.user)
 
     def _notes(self, repair, kind):
+        # What the queue worker does first: render the SMS stage changes owe.
+        self.env["repair.sms.notification"]._sc_render_pending()
         return repair.sc_sms_notification_ids.filtered(lambda n: n.kind == kind)
 
     @freeze_time(NOON)
@@ -86,7 +89,7 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
         self.assertIn("Moscow", note.body)
         self.assertIn("Mon–Fri 10:00–19:00", note.body)
         self._queue()
-        self.assertEqual([m["text"] for m in self._sent()][-1], note.body)
+        self.assertIn(note.body, [m["text"] for m in self._sent()])
 
     @freeze_time(NOON)
     def test_one_sms_per_stage_entry(self):
