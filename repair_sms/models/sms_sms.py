@@ -1,0 +1,383 @@
+# Copyright 2026 Repair Service Center Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Odoo's SMS queue, sent through the company's own gateway.
+
+Every ``sms.sms`` (chatter, composer, templates, marketing) leaves through
+``_send``; this override hands rows to a :class:`repair.sms.gateway` instead of
+Odoo's paid service when the company has one.
+
+No duplicates, the order of things:
+
+1. *Outbox.* With a gateway configured, rows are only sent by the queue worker
+   (the ``sms`` cron, triggered at once): a row created in a user's transaction
+   is never handed to a gateway before that transaction commits.
+2. *Reserve.* The worker takes its batch with ``FOR UPDATE SKIP LOCKED`` and
+   moves it to ``process`` (two workers never take one row), then commits.
+3. *Send,* then write the gateway's answer (``pending`` + its message id, or
+   the error) and commit.
+
+A crash between 2 and 3 leaves rows in ``process``: they are never sent again
+automatically (the gateway may have accepted them); the status cron marks
+them failed with the reason after a grace period, and the manager is told.
+Transient trouble (gateway down, 5xx, "try later") happens before acceptance:
+those rows go back to the queue with an exponential backoff.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+
+from ..providers.base import STATE_RANK, AmbiguousError, TransientError
+
+_logger = logging.getLogger(__name__)
+
+# Seconds before the n-th retry (n = attempts already made), capped.
+BACKOFF_BASE = 30
+BACKOFF_CAP = 3600
+# A row in "process" longer than this was interrupted (the worker died).
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def _testing():
+    return getattr(threading.current_thread(), "testing", False)
+
+
+class SmsSms(models.Model):
+    _inherit = "sms.sms"
+
+    failure_type = fields.Selection(
+        selection_add=[
+            ("sms_expired", "Expired"),
+            ("sms_invalid_destination", "Invalid Destination"),
+            ("sms_not_allowed", "Not Allowed"),
+            ("sms_not_delivered", "Not Delivered"),
+            ("sms_rejected", "Rejected"),
+        ]
+    )
+    sc_gateway_id = fields.Many2one(
+        "repair.sms.gateway",
+        string="Gateway",
+        index="btree_not_null",
+        ondelete="restrict",
+        readonly=True,
+    )
+    sc_message_id = fields.Char(
+        string="Gateway Message ID", index="btree_not_null", readonly=True, copy=False
+    )
+    sc_failure_reason = fields.Char(string="Gateway Answer", readonly=True, copy=False)
+    sc_attempts = fields.Integer(string="Attempts", readonly=True, copy=False)
+    sc_send_after = fields.Datetime(
+        string="Not Before",
+        index="btree_not_null",
+        copy=False,
+        help="Held until then: quiet hours of the branch, or a retry's backoff.",
+    )
+    sc_reserved_at = fields.Datetime(string="Reserved On", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Queue
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_gateway_enabled(self):
+        return bool(
+            self.env["repair.sms.gateway"]
+            .sudo()
+            .search_count([("is_default", "=", True)], limit=1)
+        )
+
+    def _sc_trigger_worker(self, at=None):
+        cron = self.env.ref(
+            "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger(at=at)
+
+    def send(
+        self,
+        unlink_failed=False,
+        unlink_sent=True,
+        auto_commit=False,
+        raise_exception=False,
+    ):
+        if not self.env.context.get("sc_sms_worker") and self._sc_gateway_enabled():
+            # Outbox: the queue worker sends once this transaction is committed.
+            self._sc_trigger_worker()
+            return None
+        return super().send(
+            unlink_failed=unlink_failed,
+            unlink_sent=unlink_sent,
+            auto_commit=auto_commit,
+            raise_exception=raise_exception,
+        )
+
+    @api.model
+    def _process_queue(self, ids=None):
+        """Odoo's queue worker, skipping rows held for later (quiet hours, backoff)."""
+        # sudo: the worker renders the repairs' SMS on their behalf.
+        self.env["repair.sms.notification"].sudo()._sc_render_pending()
+        now = fields.Datetime.now()
+        domain = [
+            ("state", "=", "outgoing"),
+            ("to_delete", "!=", True),
+            "|",
+            ("sc_send_after", "=", False),
+            ("sc_send_after", "<=", now),
+        ]
+        if ids:
+            domain.append(("id", "in", ids))
+        due = self.search(domain, limit=10000, order="id").ids
+        res = None
+        if due:
+            res = super(SmsSms, self.with_context(sc_sms_worker=True))._process_queue(
+                ids=due
+            )
+        self._sc_schedule_next()
+        return res
+
+    @api.model
+    def _sc_schedule_next(self):
+        held = self.search(
+            [("state", "=", "outgoing"), ("sc_send_after", ">", fields.Datetime.now())],
+            order="sc_send_after",
+            limit=1,
+        )
+        if held:
+            self._sc_trigger_worker(at=held.sc_send_after)
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        default = self.env["repair.sms.gateway"]._get_default()
+        by_gateway = self.grouped(lambda sms: sms.sc_gateway_id or default)
+        res = None
+        for gateway, rows in by_gateway.items():
+            if gateway:
+                rows._sc_send_through(gateway)
+            else:
+                res = super(SmsSms, rows)._send(
+                    unlink_failed=unlink_failed,
+                    unlink_sent=unlink_sent,
+                    raise_exception=raise_exception,
+                )
+        return res
+
+    def _sc_reserve(self, gateway):
+        """Take the rows still queued, skipping those another worker holds.
+
+        SQL because the ORM cannot say ``FOR UPDATE SKIP LOCKED``. Returns the
+        reserved rows, now in ``process``.
+        """
+        self.flush_model()
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    """
+                    UPDATE sms_sms
+                       SET state = 'process',
+                           sc_gateway_id = %s,
+                           sc_reserved_at = now() AT TIME ZONE 'UTC',
+                           sc_attempts = COALESCE(sc_attempts, 0) + 1,
+                           write_uid = %s,
+                           write_date = now() AT TIME ZONE 'UTC'
+                     WHERE id IN (
+                           SELECT id FROM sms_sms
+                            WHERE id = ANY(%s) AND state = 'outgoing'
+                              AND to_delete IS NOT TRUE
+                              FOR UPDATE SKIP LOCKED)
+                 RETURNING id
+                    """,
+                    [gateway.id, self.env.uid, self.ids],
+                    log_exceptions=False,
+                )
+                reserved_ids = [row[0] for row in cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            # Another worker changed these rows since our snapshot: they are
+            # its rows now.
+            _logger.info("SMS batch %s taken by another worker", self.ids[:5])
+            return self.browse()
+        self.invalidate_model(
+            ["state", "sc_gateway_id", "sc_reserved_at", "sc_attempts"]
+        )
+        return self.browse(reserved_ids)
+
+    def _sc_send_through(self, gateway):
+        reserved = self._sc_reserve(gateway)
+        if not reserved:
+            return
+        if self.env.context.get("sc_sms_worker") and not _testing():
+            # The reservation must be durable before anything leaves: after a
+            # crash a row in "process" is never sent again (see module doc).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        provider = gateway._provider()
+        messages = [
+            {
+                "uuid": sms.uuid,
+                "number": sms.number,
+                "body": sms.body,
+                "dlr_url": gateway._report_url(sms.uuid),
+            }
+            for sms in reserved
+        ]
+        results = provider.send(messages)
+        _logger.info(
+            "SMS gateway %s: %d sent, %d accepted",
+            gateway.id,
+            len(results),
+            sum(1 for r in results if r.state in ("pending", "sent")),
+        )
+        reserved._sc_apply_send_results(results, gateway)
+
+    def _sc_apply_send_results(self, results, gateway):
+        by_uuid = {sms.uuid: sms for sms in self}
+        now = fields.Datetime.now()
+        accepted = self.browse()
+        failed = self.browse()
+        retry = self.browse()
+        for result in results:
+            sms = by_uuid[result.uuid]
+            if result.state in ("pending", "sent"):
+                sms.write(
+                    {
+                        "state": result.state,
+                        "sc_message_id": result.message_id or False,
+                        "failure_type": False,
+                        "sc_failure_reason": False,
+                    }
+                )
+                accepted |= sms
+            elif result.state == "retry" and sms.sc_attempts < gateway.max_attempts:
+                delay = min(BACKOFF_BASE * 4 ** (sms.sc_attempts - 1), BACKOFF_CAP)
+                sms.write(
+                    {
+                        "state": "outgoing",
+                        "sc_send_after": now + timedelta(seconds=delay),
+                        "sc_failure_reason": result.reason[:250],
+                    }
+                )
+                retry |= sms
+            else:
+                reason = result.reason
+                failure_type = result.failure_type or "sms_server"
+                if result.state == "retry":
+                    reason = self.env._(
+                        "Gave up after %(count)s attempts: %(reason)s",
+                        count=sms.sc_attempts,
+                        reason=result.reason,
+                    )
+                sms.write(
+                    {
+                        "state": "error",
+                        "failure_type": failure_type,
+                        "sc_failure_reason": (reason or "")[:250],
+                    }
+                )
+                failed |= sms
+        for state, rows in accepted.grouped("state").items():
+            rows.sms_tracker_id._action_update_from_sms_state(state)
+        for sms in failed:
+            sms.sms_tracker_id._action_update_from_sms_state(
+                "error", sms.failure_type, sms.sc_failure_reason
+            )
+        if retry:
+            self._sc_schedule_next()
+        (accepted | failed)._sc_sync_notifications()
+        # Reports that arrived while the rows were still in "process".
+        if accepted:
+            self.env["repair.sms.report"]._sc_apply_waiting(gateway)
+
+    # ------------------------------------------------------------------
+    # Delivery reports and status
+    # ------------------------------------------------------------------
+    def _sc_apply_status(self, result):
+        """Apply one delivery state; never moves a row backwards."""
+        self.ensure_one()
+        if self.state in ("outgoing", "process", "canceled"):
+            return False
+        if STATE_RANK[result.state] <= STATE_RANK[self.state]:
+            return True
+        vals = {"state": result.state}
+        if result.state == "error":
+            vals.update(
+                failure_type=result.failure_type or "unknown",
+                sc_failure_reason=(result.reason or "")[:250],
+            )
+            self.write(vals)
+            self.sms_tracker_id._update_sms_notifications(
+                "bounce"
+                if result.failure_type in self.BOUNCE_DELIVERY_ERRORS
+                else "exception",
+                failure_type=result.failure_type,
+                failure_reason=result.reason,
+            )
+        else:
+            # Delivered is final: the row goes like Odoo's sent rows (the
+            # repair keeps its own record of it).
+            vals["to_delete"] = result.state == "sent"
+            self.write(vals)
+            self.sms_tracker_id._action_update_from_sms_state(result.state)
+        self._sc_sync_notifications()
+        return True
+
+    def _sc_sync_notifications(self):
+        if self:
+            self.env["repair.sms.notification"].sudo()._sc_sync_from_sms(self)
+
+    @api.model
+    def _sc_cron_poll_status(self, limit=500):
+        """Ask the gateways with a status API; recover interrupted rows."""
+        self.env["repair.sms.report"]._sc_apply_waiting()
+        gateways = self.env["repair.sms.gateway"].sudo().search([])
+        for gateway in gateways.filtered("has_status_api"):
+            rows = self.sudo().search(
+                [
+                    ("sc_gateway_id", "=", gateway.id),
+                    ("state", "=", "pending"),
+                    ("sc_message_id", "!=", False),
+                ],
+                order="write_date",
+                limit=limit,
+            )
+            if not rows:
+                continue
+            try:
+                results = gateway._provider().status(rows.mapped("sc_message_id"))
+            except (TransientError, AmbiguousError) as exc:
+                _logger.info("Status of SMS gateway %s failed: %s", gateway.id, exc)
+                continue
+            by_id = {sms.sc_message_id: sms for sms in rows}
+            for result in results:
+                if result.key in by_id:
+                    by_id[result.key]._sc_apply_status(result)
+            rows.filtered(lambda s: s.state == "pending").write(
+                {"write_date": fields.Datetime.now()}
+            )
+        self._sc_recover_interrupted()
+
+    @api.model
+    def _sc_recover_interrupted(self):
+        stuck = self.sudo().search(
+            [
+                ("state", "=", "process"),
+                ("sc_gateway_id", "!=", False),
+                ("sc_reserved_at", "<", fields.Datetime.now() - STUCK_AFTER),
+            ]
+        )
+        if not stuck:
+            return
+        _logger.info(
+            "SMS %s were interrupted after being handed to the gateway; not sent again",
+            stuck.ids,
+        )
+        reason = self.env._(
+            "Interrupted while the gateway was answering: it may have been sent. "
+            "Not sent again, to avoid a duplicate; check the gateway's log."
+        )
+        stuck.write(
+            {"state": "error", "failure_type": "unknown", "sc_failure_reason": reason}
+        )
+        for sms in stuck:
+            sms.sms_tracker_id._action_update_from_sms_state("error", "unknown", reason)
+        stuck._sc_sync_notifications()

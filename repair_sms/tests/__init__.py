@@ -1,0 +1,5 @@
+from . import test_gateways
+from . import test_stage_sms
+from . import test_kannel
+from . import test_callbacks
+from . import test_workers

@@ -1,0 +1,409 @@
+# Copyright 2026 Repair Service Center Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Stand-in for the SMS.ru, SMSC.ru, SMS Aero and Twilio HTTP APIs.
+
+One small HTTP server on 127.0.0.1 speaks the four documented protocols (only
+what ``repair_sms`` uses: send, status, balance) so tests and demos need no
+account and no network. It keeps every message it accepted, which is how tests
+count duplicates.
+
+Credentials it accepts: ``secret`` ``standin-key`` (and any login), for Twilio
+Account SID ``ACstandin``. Magic numbers (last four digits):
+
+- ``0000``: invalid number (a definitive error);
+- ``0402``: no funds;
+- ``0013``: accepted, then reported undelivered;
+- anything else: accepted, then delivered.
+
+Run by hand for a demo::
+
+    python3 repair_sms/tests/standins/sms_gateways.py --port 8899
+
+then set a gateway's endpoint to ``http://127.0.0.1:8899``. ``GET
+/_standin/messages`` lists what it received; ``POST
+/_standin/fail?count=N&kind=500|busy|slow`` makes the next N sends fail.
+"""
+
+import argparse
+import base64
+import itertools
+import json
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlparse
+
+SECRET = "standin-key"
+TWILIO_SID = "ACstandin"
+
+
+class StandinState:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages = []
+        self.fail_count = 0
+        self.fail_kind = "500"
+        self.slow_seconds = 0.0
+        self.balance = 1234.5
+        self._ids = itertools.count(1000)
+
+    def reset(self):
+        with self.lock:
+            self.messages.clear()
+            self.fail_count = 0
+            self.slow_seconds = 0.0
+
+    def take_failure(self):
+        with self.lock:
+            if self.fail_count > 0:
+                self.fail_count -= 1
+                return self.fail_kind
+        return None
+
+    def accept(self, provider, number, text, **extra):
+        with self.lock:
+            message = {
+                "provider": provider,
+                "id": str(next(self._ids)),
+                "number": number,
+                "text": text,
+                **extra,
+            }
+            self.messages.append(message)
+            return message
+
+    def find(self, message_id):
+        with self.lock:
+            for message in self.messages:
+                if message["id"] == str(message_id):
+                    return message
+        return None
+
+    @staticmethod
+    def outcome(number):
+        """'invalid', 'nofunds', 'undelivered' or 'delivered' by magic number."""
+        return {"0000": "invalid", "0402": "nofunds", "0013": "undelivered"}.get(
+            (number or "")[-4:], "delivered"
+        )
+
+
+class StandinHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
+    server_version = "SmsStandin/1.0"
+
+    def setup(self):
+        res = super().setup()
+        # Answers go out whole: without this, Nagle's algorithm and delayed
+        # ACKs add 40 ms to every keep-alive request.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return res
+
+    def log_message(self, format, *args):  # noqa: A002 quiet by default
+        if self.server.verbose:
+            return super().log_message(format, *args)
+        return None
+
+    # -- plumbing -----------------------------------------------------------
+    def _params(self):
+        url = urlparse(self.path)
+        params = dict(parse_qsl(url.query))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if raw:
+            if (self.headers.get("Content-Type") or "").startswith("application/json"):
+                params.update(json.loads(raw))
+            else:
+                params.update(parse_qsl(raw.decode()))
+        return url.path, params
+
+    def _reply(self, status, payload, content_type="application/json"):
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _basic_auth(self):
+        header = self.headers.get("Authorization") or ""
+        if not header.startswith("Basic "):
+            return None, None
+        user, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
+        return user, password
+
+    def do_GET(self):
+        self._dispatch()
+
+    def do_POST(self):
+        self._dispatch()
+
+    def _dispatch(self):
+        path, params = self._params()
+        state = self.server.state
+        if path.startswith("/_standin/"):
+            return self._control(path, params)
+        is_send = path in ("/sms/send", "/sys/send.php", "/v2/sms/send") or (
+            path.endswith("/Messages.json")
+        )
+        if is_send:
+            failure = state.take_failure()
+            if failure == "500":
+                return self._reply(503, {"error": "service unavailable"})
+            if failure == "slow":
+                time.sleep(state.slow_seconds or 3.0)
+            if failure == "busy":
+                return self._busy(path)
+        for prefix, method in (
+            ("/sms/", self._smsru),
+            ("/my/balance", self._smsru),
+            ("/sys/", self._smsc),
+            ("/v2/", self._smsaero),
+            ("/2010-04-01/", self._twilio),
+        ):
+            if path.startswith(prefix):
+                return method(path, params)
+        return self._reply(404, {"error": "not found"})
+
+    def _control(self, path, params):
+        state = self.server.state
+        if path == "/_standin/messages":
+            with state.lock:
+                return self._reply(200, list(state.messages))
+        if path == "/_standin/fail":
+            with state.lock:
+                state.fail_count = int(params.get("count", 1))
+                state.fail_kind = params.get("kind", "500")
+                state.slow_seconds = float(params.get("seconds", 3.0))
+            return self._reply(200, {"ok": True})
+        if path == "/_standin/reset":
+            state.reset()
+            return self._reply(200, {"ok": True})
+        return self._reply(404, {"error": "not found"})
+
+    def _busy(self, path):
+        if path == "/sms/send":
+            return self._reply(
+                200, {"status": "ERROR", "status_code": 220, "status_text": "busy"}
+            )
+        if path.endswith("/Messages.json"):
+            return self._reply(429, {"code": 20429, "message": "Too Many Requests"})
+        return self._reply(503, {"error": "busy"})
+
+    # -- SMS.ru -------------------------------------------------------------
+    def _smsru(self, path, params):
+        state = self.server.state
+        if params.get("api_id") != SECRET:
+            return self._reply(
+                200, {"status": "ERROR", "status_code": 200, "status_text": "api_id"}
+            )
+        if path == "/my/balance":
+            return self._reply(200, {"status": "OK", "balance": state.balance})
+        if path == "/sms/status":
+            sms = {}
+            for sms_id in params.get("sms_id", "").split(","):
+                message = state.find(sms_id)
+                if not message:
+                    sms[sms_id] = {"status": "ERROR", "status_code": -1}
+                    continue
+                code = 103 if state.outcome(message["number"]) == "delivered" else 106
+                sms[sms_id] = {"status": "OK", "status_code": code}
+            return self._reply(200, {"status": "OK", "status_code": 100, "sms": sms})
+        number = params.get("to", "")
+        outcome = state.outcome(number)
+        if outcome == "nofunds":
+            return self._reply(
+                200, {"status": "ERROR", "status_code": 201, "status_text": "no funds"}
+            )
+        if outcome == "invalid":
+            answer = {"status": "ERROR", "status_code": 202, "status_text": "bad to"}
+            return self._reply(
+                200,
+                {"status": "OK", "status_code": 100, "sms": {number: answer}},
+            )
+        message = state.accept(
+            "smsru", number, params.get("msg", ""), sender=params.get("from")
+        )
+        return self._reply(
+            200,
+            {
+                "status": "OK",
+                "status_code": 100,
+                "sms": {
+                    number: {
+                        "status": "OK",
+                        "status_code": 100,
+                        "sms_id": message["id"],
+                    }
+                },
+                "balance": state.balance,
+            },
+        )
+
+    # -- SMSC.ru ------------------------------------------------------------
+    def _smsc(self, path, params):
+        state = self.server.state
+        if params.get("psw") != SECRET:
+            return self._reply(200, {"error": "authorise error", "error_code": 2})
+        if path == "/sys/balance.php":
+            return self._reply(200, {"balance": "%.2f" % state.balance})
+        if path == "/sys/status.php":
+            message = state.find(params.get("id"))
+            if not message:
+                return self._reply(200, {"error": "not found", "error_code": 5})
+            ok = state.outcome(message["number"]) == "delivered"
+            return self._reply(
+                200, {"status": 1 if ok else 20, "err": 0 if ok else 1, "id": 1}
+            )
+        number = params.get("phones", "")
+        outcome = state.outcome(number)
+        if outcome == "nofunds":
+            return self._reply(200, {"error": "no money", "error_code": 3})
+        if outcome == "invalid":
+            return self._reply(200, {"error": "invalid number", "error_code": 7})
+        message = state.accept(
+            "smsc", number, params.get("mes", ""), sender=params.get("sender")
+        )
+        return self._reply(200, {"id": int(message["id"]), "cnt": 1})
+
+    # -- SMS Aero -----------------------------------------------------------
+    def _smsaero(self, path, params):
+        state = self.server.state
+        _user, key = self._basic_auth()
+        if key != SECRET:
+            return self._reply(
+                401, {"success": False, "data": None, "message": "Unauthorized"}
+            )
+        if path == "/v2/balance":
+            return self._reply(
+                200, {"success": True, "data": {"balance": state.balance}}
+            )
+        if path == "/v2/sms/status":
+            message = state.find(params.get("id"))
+            if not message:
+                return self._reply(
+                    404, {"success": False, "data": None, "message": "not found"}
+                )
+            ok = state.outcome(message["number"]) == "delivered"
+            data = {
+                "id": int(message["id"]),
+                "status": 1 if ok else 2,
+                "extendStatus": "delivery success" if ok else "delivery failure",
+            }
+            return self._reply(200, {"success": True, "data": data})
+        number = str(params.get("number", ""))
+        outcome = state.outcome(number)
+        if outcome == "nofunds":
+            return self._reply(
+                400, {"success": False, "data": None, "message": "Not enough money"}
+            )
+        if outcome == "invalid":
+            return self._reply(
+                400, {"success": False, "data": None, "message": "Invalid number"}
+            )
+        message = state.accept(
+            "smsaero",
+            number,
+            params.get("text", ""),
+            sender=params.get("sign"),
+            callback=params.get("callbackUrl"),
+        )
+        data = {"id": int(message["id"]), "status": 0, "extendStatus": "queue"}
+        return self._reply(200, {"success": True, "data": data, "message": None})
+
+    # -- Twilio -------------------------------------------------------------
+    def _twilio(self, path, params):
+        state = self.server.state
+        sid, token = self._basic_auth()
+        if sid != TWILIO_SID or token != SECRET or f"/Accounts/{sid}/" not in path:
+            return self._reply(
+                401, {"code": 20003, "message": "Authenticate", "status": 401}
+            )
+        if path.endswith("/Balance.json"):
+            return self._reply(
+                200, {"balance": "%.2f" % state.balance, "currency": "USD"}
+            )
+        if "/Messages/" in path:
+            message = state.find(path.rsplit("/", 1)[1][: -len(".json")])
+            if not message:
+                return self._reply(404, {"code": 20404, "message": "not found"})
+            ok = state.outcome(message["number"]) == "delivered"
+            return self._reply(
+                200,
+                {
+                    "sid": message["id"],
+                    "status": "delivered" if ok else "undelivered",
+                    "error_code": None if ok else 30005,
+                },
+            )
+        number = params.get("To", "")
+        outcome = state.outcome(number)
+        if outcome == "nofunds":
+            return self._reply(
+                400, {"code": 20005, "message": "Account not active", "status": 400}
+            )
+        if outcome == "invalid":
+            return self._reply(
+                400, {"code": 21211, "message": "Invalid 'To'", "status": 400}
+            )
+        message = state.accept(
+            "twilio",
+            number,
+            params.get("Body", ""),
+            sender=params.get("From") or params.get("MessagingServiceSid"),
+            callback=params.get("StatusCallback"),
+        )
+        return self._reply(201, {"sid": message["id"], "status": "queued"})
+
+
+class StandinServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that gave up waiting (timeouts are tested) is no error.
+        pass
+
+
+class SmsStandin:
+    """The stand-in in a thread, on a free port of 127.0.0.1."""
+
+    def __init__(self, port=0, verbose=False):
+        self.state = StandinState()
+        self.server = StandinServer(("127.0.0.1", port), StandinHandler)
+        self.server.state = self.state
+        self.server.verbose = verbose
+        self.thread = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%s" % self.server.server_address[1]
+
+    def start(self):
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8899)
+    parser.add_argument("--quiet", action="store_true", help="no request log")
+    args = parser.parse_args()
+    standin = SmsStandin(port=args.port, verbose=not args.quiet)
+    sys.stdout.write("SMS stand-in on %s (secret %r)\n" % (standin.url, SECRET))
+    sys.stdout.flush()
+    try:
+        standin.server.serve_forever()
+    except KeyboardInterrupt:
+        sys.stdout.write("stopped\n")
+    finally:
+        standin.server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+# Copyright 2026 Repair Service Center Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from ..models.sms_sms import SmsSms
+from .common import StandinMixin
+
+PROVIDERS = ("smsru", "smsc", "smsaero", "twilio")
+
+
+@tagged("post_install", "-at_install")
+class TestGateways(StandinMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_standin()
+        cls.gateways = {code: cls._gateway(code) for code in PROVIDERS}
+        cls.body_mark = "Hello"
+
+    def _queue(self):
+        # Only this test's rows: the database may hold other queued SMS.
+        mine = self.env["sms.sms"].search([("body", "like", self.body_mark)])
+        self.env["sms.sms"]._process_queue(ids=mine.ids or [0])
+
+    def test_send_status_and_balance_each_provider(self):
+        for code, gateway in self.gateways.items():
+            with self.subTest(provider=code):
+                self.standin.state.reset()
+                sms = self._sms(gateway, body="Hello: ваш ремонт готов")
+                self._queue()
+                self.assertEqual(sms.state, "pending")
+                self.assertTrue(sms.sc_message_id)
+                sent = self._sent()
+                self.assertEqual(len(sent), 1)
+                self.assertEqual(sent[0]["provider"], code)
+                self.assertEqual(sent[0]["text"], "Hello: ваш ремонт готов")
+                self.assertTrue(sent[0]["number"].endswith("79161234567"))
+                self.env["sms.sms"]._sc_cron_poll_status()
+                self.assertEqual(sms.state, "sent")
+                gateway.action_refresh_balance()
+                self.assertEqual(gateway.balance, 1234.5)
+
+    def test_definitive_errors_each_provider(self):
+        expected = {
+            # (invalid number, no funds)
+            "smsru": ("sms_number_format", "sms_credit"),
+            "smsc": ("sms_number_format", "sms_credit"),
+            "smsaero": ("sms_number_format", "sms_credit"),
+            "twilio": ("sms_number_format", "unknown"),
+        }
+        for code, gateway in self.gateways.items():
+            with self.subTest(provider=code):
+                bad = self._sms(gateway, number="+79161230000")
+                broke = self._sms(gateway, number="+79161230402")
+                self._queue()
+                self.assertEqual(bad.state, "error")
+                self.assertEqual((bad.failure_type, broke.failure_type), expected[code])
+                self.assertEqual(broke.state, "error")
+                self.assertTrue(bad.sc_failure_reason)
+                self.assertFalse(self._sent())
+                # A definitive error is never retried.
+                self._queue()
+                self.assertEqual(bad.state, "error")
+                self.assertEqual(bad.sc_attempts, 1)
+
+    def test_wrong_credentials_each_provider(self):
+        for code in PROVIDERS:
+            with self.subTest(provider=code):
+                gateway = self._gateway(code, secret="wrong")
+                sms = self._sms(gateway)
+                self._queue()
+                self.assertEqual(sms.state, "error")
+                self.assertEqual(sms.failure_type, "sms_acc")
+
+    def test_undelivered_reported_by_status(self):
+        for code, gateway in self.gateways.items():
+            with self.subTest(provider=code):
+                sms = self._sms(gateway, number="+79161230013")
+                self._queue()
+                self.assertEqual(sms.state, "pending")
+                self.env["sms.sms"]._sc_cron_poll_status()
+                self.assertEqual(sms.state, "error")
+                self.assertEqual(sms.failure_type, "sms_not_delivered")
+
+    def test_retry_with_backoff_then_success(self):
+        for kind, code in (("500", "smsc"), ("busy", "smsru"), ("busy", "twilio")):
+            with self.subTest(kind=kind, provider=code):
+                self.standin.state.reset()
+                self.standin.state.fail_count, self.standin.state.fail_kind = 1, kind
+                now = fields.Datetime.now()
+                with freeze_time(now):
+                    sms = self._sms(self.gateways[code])
+                    self._queue()
+                    self.assertEqual(sms.state, "outgoing")
+                    self.assertEqual(sms.sc_attempts, 1)
+                    self.assertEqual(sms.sc_send_after, now + timedelta(seconds=30))
+                    # Held by the backoff: the next run does not send it.
+                    self._queue()
+                    self.assertEqual(sms.sc_attempts, 1)
+                with freeze_time(now + timedelta(seconds=31)):
+                    self._queue()
+                self.assertEqual(sms.state, "pending")
+                self.assertEqual(sms.sc_attempts, 2)
+                self.assertEqual(len(self._sent()), 1)
+
+    def test_gateway_down_gives_up_after_max_attempts(self):
+        gateway = self._gateway("smsru", endpoint="http://127.0.0.1:9", max_attempts=2)
+        now = fields.Datetime.now()
+        with freeze_time(now):
+            sms = self._sms(gateway)
+            self._queue()
+        self.assertEqual(sms.state, "outgoing")
+        self.assertIn("unreachable", sms.sc_failure_reason)
+        with freeze_time(now + timedelta(hours=1)):
+            self._queue()
+        self.assertEqual(sms.state, "error")
+        self.assertEqual(sms.failure_type, "sms_server")
+        self.assertIn("2 attempts", sms.sc_failure_reason)
+
+    def test_no_answer_in_time_is_not_sent_again(self):
+        gateway = self._gateway("smsru", timeout=0.5)
+        self.standin.state.fail_count, self.standin.state.fail_kind = 1, "slow"
+        self.standin.state.slow_seconds = 1.0
+        sms = self._sms(gateway)
+        self._queue()
+        self.assertEqual(sms.state, "error")
+        self.assertIn("duplicate", sms.sc_failure_reason)
+        time.sleep(1.0)  # the slow gateway finishes taking it
+        self._queue()
+        self.env["sms.sms"]._sc_cron_poll_status()
+        # The slow gateway did take it; we never sent it a second time.
+        self.assertEqual(len(self._sent()), 1)
+
+    def test_crash_between_acceptance_and_commit_sends_once(self):
+        gateway = self.gateways["smsru"]
+        sms = self._sms(gateway)
+
+        def crash(self, results, gateway):
+            raise RuntimeError("server killed")
+
+        # Not assertRaises: it would roll back to a savepoint, and the
+        # reservation is what a real worker had committed before the crash.
+        crashed = False
+        with patch.object(SmsSms, "_sc_apply_send_results", crash):
+            try:
+                sms.with_context(sc_sms_worker=True)._send()
+            except RuntimeError:
+                crashed = True
+        self.assertTrue(crashed)
+        # The gateway accepted it; our answer was lost with the worker.
+        self.assertEqual(len(self._sent()), 1)
+        self.assertEqual(sms.state, "process")
+        # Restarted workers and crons never send it again.
+        self._queue()
+        self.env["sms.sms"]._sc_cron_poll_status()
+        self.assertEqual(sms.state, "process")
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
+            self._queue()
+            self.env["sms.sms"]._sc_cron_poll_status()
+        self.assertEqual(sms.state, "error")
+        self.assertIn("Not sent again", sms.sc_failure_reason)
+        self.assertEqual(len(self._sent()), 1)
+
+    def test_outbox_sends_only_from_the_queue(self):
+        self.gateways["smsru"].is_default = True
+        sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Hello"})
+        sms.send()
+        self.assertEqual(sms.state, "outgoing")
+        self.assertFalse(self._sent())
+        cron = self.env.ref("sms.ir_cron_sms_scheduler_action")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        self._queue()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(sms.sc_gateway_id, self.gateways["smsru"])
+
+    def test_queries_per_sms(self):
+        gateway = self.gateways["smsru"]
+        rows = self._sms(gateway, count=20)
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        self._queue()
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.assertEqual(set(rows.mapped("state")), {"pending"})
+        self.assertLessEqual(queries, 3 * len(rows), "at most 3 queries per SMS")
+
+    def test_test_sms_button_and_admin_only(self):
+        gateway = self.gateways["smsaero"]
+        gateway.test_number = "+7 916 123-45-67"
+        action = gateway.action_send_test_sms()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(len(self._sent()), 1)
+        gateway.test_number = "+7 916 123-00-00"
+        with self.assertRaisesRegex(UserError, "Invalid number"):
+            gateway.action_send_test_sms()
+        user = new_test_user(self.env, login="sms_plain_user", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            gateway.with_user(user).read(["secret"])
+        with self.assertRaises(AccessError):
+            gateway.with_user(user).action_send_test_sms()
+
+    def test_one_default_gateway_per_company(self):
+        self.gateways["smsru"].is_default = True
+        with self.assertRaisesRegex(Exception, "already has a default"):
+            self.gateways["smsc"].is_default = True
+            self.env.flush_all()
