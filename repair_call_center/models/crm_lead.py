@@ -142,7 +142,10 @@ class CrmLead(models.Model):
         parts = self.sc_work_ids.part_product_ids
         if parts:
             for branch in branches:
-                for part in parts.with_context(warehouse_id=branch.id):
+                # sudo: the operator answers "is the part in stock?" for every
+                # branch, while the branch rules hide other branches' quants;
+                # only spare parts' free quantities are read, no client data.
+                for part in parts.sudo().with_context(warehouse_id=branch.id):
                     free[part.id, branch.id] = part.free_qty
         for lead in self:
             lead_parts = lead.sc_work_ids.part_product_ids

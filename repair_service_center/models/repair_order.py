@@ -1139,10 +1139,21 @@ class RepairOrder(models.Model):
                 )
             )
             if quant:
-                quant.with_env(repair.env).move_quants(
-                    location_dest_id=destination, message=message
+                # What stock.quant.move_quants does, written out so that the
+                # repair gets back the audited move it made (move_quants
+                # returns nothing) and the move carries the repair's reference.
+                quant = quant.with_env(repair.env).with_context(inventory_name=message)
+                vals = quant._get_inventory_move_values(
+                    quant.quantity,
+                    source,
+                    destination,
+                    quant.package_id,
+                    quant.package_id,
                 )
-                return self.env["stock.move"]
+                vals.update(origin=self.name, group_id=self.procurement_group_id.id)
+                moves = repair.env["stock.move"].create(vals)
+                moves._action_done()
+                return moves
         move = repair.env["stock.move"].create(
             {
                 "name": message,

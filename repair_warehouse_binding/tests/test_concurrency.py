@@ -80,6 +80,15 @@ class TestScanConcurrency(TransactionCase):
             cr.execute(
                 SQL("DELETE FROM stock_quant WHERE product_id = %s", data["product"])
             )
+            # The core's audit rows restrict the repair's deletion: they go first.
+            for table in ("repair_stage_history", "repair_deadline_log"):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE repair_id = %s",
+                        SQL.identifier(table),
+                        data["repair"],
+                    )
+                )
             cr.execute(SQL("DELETE FROM repair_order WHERE id = %s", data["repair"]))
             cr.execute(
                 SQL("DELETE FROM stock_lot WHERE product_id = %s", data["product"])
