@@ -137,15 +137,15 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
         repair.with_user(self.engineer).action_sc_start_diagnosis()
         self.assertFalse(self._notes(repair, "deadline"))
         self.assertNotEqual(repair.date_deadline.date(), datetime(2026, 3, 10).date())
-        repair.with_context(sc_deadline_reason="Part delayed").write(
-            {"date_deadline": datetime(2026, 3, 10, 12, 0)}
+        repair.with_user(self.manager).action_sc_set_deadline(
+            datetime(2026, 3, 10, 12, 0), "Part delayed"
         )
         note = self._notes(repair, "deadline")
         self.assertEqual(len(note), 1)
         self.assertIn("03/10/2026", note.body)
         # Same day, other hour: the client's date does not change.
-        repair.with_context(sc_deadline_reason="Shift").write(
-            {"date_deadline": datetime(2026, 3, 10, 14, 0)}
+        repair.with_user(self.manager).action_sc_set_deadline(
+            datetime(2026, 3, 10, 14, 0), "Shift"
         )
         self.assertEqual(len(self._notes(repair, "deadline")), 1)
 
