@@ -31,6 +31,7 @@
         "report/repair_label_templates.xml",
         "report/repair_reports.xml",
         "wizards/repair_deadline_wizard_views.xml",
+        "wizards/repair_serial_wizard_views.xml",
         "views/repair_service_work_views.xml",
         "views/repair_order_views.xml",
         "views/repair_stage_history_views.xml",

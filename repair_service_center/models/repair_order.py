@@ -1725,6 +1725,18 @@ class RepairOrder(models.Model):
         )
         return True
 
+    def action_sc_open_serial_correction(self):
+        """The form of ``action_sc_correct_serial`` (the button of managers)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct Serial Number"),
+            "res_model": "repair.serial.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_repair_id": self.id},
+        }
+
     def action_sc_change_deadline(self):
         self.ensure_one()
         return {

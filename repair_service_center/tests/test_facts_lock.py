@@ -4,7 +4,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import ServiceCenterCase
@@ -95,6 +95,23 @@ class TestFactsLock(ServiceCenterCase):
         self.assertIn("SN-TYPO-1", body)
         self.assertIn("1 and 7 mixed up at intake", body)
         self.assertEqual(repair.message_ids[0].author_id, self.manager.partner_id)
+
+    def test_manager_corrects_a_serial_through_the_form(self):
+        repair = self._received_repair(serial="SN-TYPO-4")
+        action = repair.with_user(self.manager).action_sc_open_serial_correction()
+        self.assertEqual(action["res_model"], "repair.serial.wizard")
+        wizard_model = self.env["repair.serial.wizard"].with_context(action["context"])
+        with self.assertRaises(AccessError):
+            wizard_model.with_user(self.engineer).create(
+                {"repair_id": repair.id, "new_serial": "SN-TYPO-9", "reason": "x"}
+            )
+        with Form(wizard_model.with_user(self.manager)) as form:
+            self.assertEqual(form.current_serial, "SN-TYPO-4")
+            form.new_serial = "SN-TYPO-9"
+            form.reason = "4 and 9 mixed up at intake"
+        form.record.action_apply()
+        self.assertEqual(repair.serial_number, "SN-TYPO-9")
+        self.assertIn("4 and 9 mixed up at intake", repair.message_ids[0].body)
 
     def test_correction_cannot_take_another_device(self):
         repair = self._received_repair(serial="SN-TYPO-2")

@@ -1,1 +1,2 @@
 from . import repair_deadline_wizard
+from . import repair_serial_wizard
