@@ -207,6 +207,28 @@ def generate(env, scale):
     }
 
 
+def existing(env):
+    """The data a former ``--keep`` run left in the database, or None."""
+    cr = env.cr
+    cr.execute("SELECT id FROM res_partner WHERE ref = 'CCB-1'")
+    row = cr.fetchone()
+    if not row:
+        return None
+    cr.execute("SELECT count(*) FROM res_partner WHERE ref LIKE 'CCB-%%'")
+    n_partners = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM crm_lead WHERE name LIKE 'Bench lead %%'")
+    n_leads = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM repair_order WHERE name LIKE 'BENCH/%%'")
+    n_repairs = cr.fetchone()[0]
+    return {
+        "partners": n_partners,
+        "leads": n_leads,
+        "repairs": n_repairs,
+        "first_partner": row[0],
+        "seconds": 0.0,
+    }
+
+
 def cases(info, sample, seed):
     """(typed, expected client id, which number, format name)."""
     rng = random.Random(seed)
@@ -363,6 +385,12 @@ def main(argv=None):
     parser.add_argument(
         "--trace", action="store_true", help="print the SQL of one card to stderr"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="commit the generated data (a database kept for benchmarks only) "
+        "and reuse it on the next runs instead of generating it again",
+    )
     parser.add_argument("--addons-path", default=None)
     args = parser.parse_args(argv)
 
@@ -387,7 +415,14 @@ def main(argv=None):
         env = api.Environment(cr, SUPERUSER_ID, {})
         env.company.country_id = env.ref("base.ru")
         try:
-            info = generate(env, args.scale)
+            info = existing(env) if args.keep else None
+            if info:
+                log("reusing the data of a former --keep run")
+            else:
+                info = generate(env, args.scale)
+                if args.keep:
+                    env.flush_all()
+                    cr.commit()  # a benchmark database, kept on purpose
             results, n_cases = run(env, info, args.sample, args.seed)
             if args.trace:
                 typed = cases(info, 1, args.seed)[0][0]

@@ -1,11 +1,42 @@
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
 
 _logger = logging.getLogger(__name__)
 
 CARD_LIMIT = 50
+
+# Only what the card shows: the reads fetch these columns and nothing else.
+PARTNER_FIELDS = ["name", "phone", "mobile", "commercial_partner_id"]
+LEAD_FIELDS = [
+    "name",
+    "create_date",
+    "sc_operator_id",
+    "sc_device_id",
+    "sc_serial_number",
+    "sc_fault_description",
+    "sc_quoted_price",
+    "sc_promised_date",
+    "sc_branch_id",
+    "sc_repair_id",
+    "stage_id",
+]
+REPAIR_FIELDS = [
+    "name",
+    "create_date",
+    "service_stage",
+    "product_id",
+    "lot_id",
+    "serial_number",
+    "branch_id",
+    "quoted_price",
+    "date_deadline",
+    "sc_lead_id",
+]
 
 
 class RepairCallerCard(models.TransientModel):
@@ -22,7 +53,20 @@ class RepairCallerCard(models.TransientModel):
     repair_ids = fields.Many2many(
         "repair.order", string="Repairs", compute="_compute_card"
     )
+    other_repairs_html = fields.Html(
+        string="Repairs in Other Branches",
+        compute="_compute_card",
+        sanitize=False,
+        help="Read-only summary, for the call center, of the client's repairs "
+        "in branches the user does not work in.",
+    )
     lot_ids = fields.Many2many("stock.lot", string="Devices", compute="_compute_card")
+    devices_html = fields.Html(
+        string="Devices of the Phone",
+        compute="_compute_card",
+        sanitize=False,
+        help="Every device (model and serial) of the repairs on the card.",
+    )
 
     @api.depends("phone")
     def _compute_card(self):
@@ -34,96 +78,199 @@ class RepairCallerCard(models.TransientModel):
             card.lead_ids = records["leads"]
             card.repair_ids = records["repairs"]
             card.lot_ids = records["repairs"].lot_id
+            rows = self._sc_repair_rows(records["repairs"])
+            other_rows = self._sc_repair_rows(records["other_repairs"], summary=True)
+            card.other_repairs_html = self._sc_table_html(
+                "o_sc_other_repairs",
+                [
+                    self.env._("Repair"),
+                    self.env._("Date"),
+                    self.env._("Branch"),
+                    self.env._("Device"),
+                    self.env._("Serial / IMEI"),
+                    self.env._("Stage"),
+                    self.env._("Quoted Price"),
+                    self.env._("Deadline"),
+                ],
+                [
+                    (
+                        row["name"],
+                        format_date(self.env, row["create_date"]),
+                        row["branch_id"] and row["branch_id"][1],
+                        row["product_id"] and row["product_id"][1],
+                        (row["lot_id"] and row["lot_id"][1]) or row["serial_number"],
+                        row["service_stage_name"],
+                        row["quoted_price"],
+                        format_date(self.env, row["date_deadline"]),
+                    )
+                    for row in other_rows
+                ],
+            )
+            card.devices_html = self._sc_table_html(
+                "o_sc_devices",
+                [self.env._("Device"), self.env._("Serial / IMEI")],
+                [
+                    (device["product"], device["serial"])
+                    for device in self._sc_devices(rows + other_rows)
+                ],
+            )
+
+    # ------------------------------------------------------------------
+    # Lookup
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_sees_every_branch(self):
+        """Whether the card shows this user the repairs of every branch.
+
+        The call center answers for every branch ("is my phone ready?"),
+        so operators get a read-only summary of the other branches' repairs;
+        their rights on repair orders themselves do not change.
+        """
+        return self.env.user.has_group("repair_service_center.group_sc_operator")
 
     @api.model
     def _sc_card_records(self, phone):
-        """Clients, leads and repairs of ``phone`` (any format, any number)."""
+        """Clients, leads and repairs of ``phone`` (any format, any number).
+
+        Returns a dict: ``number`` (E.164 or False), ``partners`` (clients),
+        ``family`` (clients and their contact persons), ``leads``,
+        ``repairs`` (those the user may open) and ``other_repairs`` (other
+        branches' repairs, as superuser, for the call center's summary only;
+        empty for other users).
+        """
         Partner = self.env["res.partner"]
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Repair = self.env["repair.order"]
         number = Partner._sc_phone_to_e164(phone)
-        empty = {
+        result = {
             "number": number,
             "partners": Partner,
+            "family": Partner,
             "leads": Lead,
             "repairs": Repair,
+            "other_repairs": Repair.sudo(),
         }
         if not number:
-            return empty
-        contacts = Partner.search(Partner._sc_phone_domain(number), limit=CARD_LIMIT)
-        # Read only what the card needs, not every column of res_partner.
-        contacts.fetch(["commercial_partner_id"])
-        clients = contacts.commercial_partner_id
-        family = (
-            Partner.search(
-                [("commercial_partner_id", "in", clients.ids)], limit=CARD_LIMIT * 4
-            )
-            if clients
-            else Partner
+            return result
+        # The commercial partners of every contact having the number, then
+        # the whole family (clients and their contact persons) in one read.
+        contacts = Partner._search(
+            Partner._sc_phone_domain(number), limit=CARD_LIMIT, order="id"
         )
+        commercial = contacts.subselect(
+            SQL.identifier(contacts.table, "commercial_partner_id")
+        )
+        family = Partner.search_fetch(
+            [("commercial_partner_id", "in", commercial)],
+            PARTNER_FIELDS + ["sc_phone_e164", "sc_mobile_e164"],
+            limit=CARD_LIMIT * 4,
+            order="id",
+        )
+        clients = family.filtered(lambda p: p.commercial_partner_id == p)
         # Every number of the client finds their leads, even leads left
         # without a contact.
         numbers = {number}
-        family.fetch(["sc_phone_e164", "sc_mobile_e164"])
         for partner in family:
             numbers.update(
                 filter(None, (partner.sc_phone_e164, partner.sc_mobile_e164))
             )
-        numbers = sorted(numbers)
-        lead_domain = [
-            "|",
-            ("sc_phone_e164", "in", numbers),
-            ("sc_mobile_e164", "in", numbers),
-        ]
+        lead_domain = Lead._sc_phone_domain(numbers)
         if family:
             lead_domain = ["|", ("partner_id", "in", family.ids), *lead_domain]
-        leads = Lead.search(lead_domain, limit=CARD_LIMIT, order="create_date desc")
+        leads = Lead.search_fetch(
+            lead_domain,
+            LEAD_FIELDS,
+            limit=CARD_LIMIT,
+            order="create_date desc, id desc",
+        )
         repair_domain = [("sc_lead_id", "in", leads.ids)]
         if family:
             repair_domain = ["|", ("partner_id", "in", family.ids), *repair_domain]
-        repairs = Repair.search(repair_domain, limit=CARD_LIMIT, order="id desc")
-        return dict(empty, partners=clients, leads=leads, repairs=repairs)
+        other_repairs = Repair.sudo()
+        if self._sc_sees_every_branch():
+            # sudo: the call center sees a read-only summary of every
+            # branch's repairs of this client (_sc_sees_every_branch); the
+            # records the user may open are split off below.
+            repairs_sudo = Repair.sudo().search_fetch(
+                repair_domain, REPAIR_FIELDS, limit=CARD_LIMIT, order="id desc"
+            )
+            repairs = repairs_sudo.with_env(self.env)._filtered_access("read")
+            other_repairs = repairs_sudo - repairs.sudo()
+        else:
+            repairs = Repair.search_fetch(
+                repair_domain, REPAIR_FIELDS, limit=CARD_LIMIT, order="id desc"
+            )
+        result.update(
+            partners=clients,
+            family=family,
+            leads=leads,
+            repairs=repairs,
+            other_repairs=other_repairs,
+        )
+        return result
+
+    # ------------------------------------------------------------------
+    # Plain rows (RPC, bus, the summary table)
+    # ------------------------------------------------------------------
+    @api.model
+    def _sc_pair(self, record):
+        """(id, display name) of a many2one value, exactly as ``read`` gives it.
+
+        sudo: as Odoo's own ``Many2one.convert_to_read``, the name of a linked
+        record is shown with the row the user may read (a lead's repair in
+        another branch, a device's serial), not the linked record itself.
+        """
+        return (record.id, record.sudo().display_name) if record else False
 
     @api.model
-    def get_caller_card(self, phone):
-        """Everything the call center and reception know about ``phone``.
+    def _sc_lead_rows(self, leads):
+        pair = self._sc_pair
+        return [
+            {
+                "id": lead.id,
+                "name": lead.name,
+                "create_date": lead.create_date,
+                "sc_operator_id": pair(lead.sc_operator_id),
+                "sc_device_id": pair(lead.sc_device_id),
+                "sc_serial_number": lead.sc_serial_number,
+                "sc_fault_description": lead.sc_fault_description,
+                "sc_quoted_price": lead.sc_quoted_price,
+                "sc_promised_date": lead.sc_promised_date,
+                "sc_branch_id": pair(lead.sc_branch_id),
+                "sc_repair_id": pair(lead.sc_repair_id),
+                "stage_id": pair(lead.stage_id),
+            }
+            for lead in leads
+        ]
 
-        Returns a dict of plain values (for the bus, RPC and the card view):
-        ``number`` (E.164 or False), ``partners``, ``leads`` (operator, date,
-        device, fault, quote, deadline), ``repairs`` and ``devices``.
-        """
-        records = self._sc_card_records(phone)
-        leads = records["leads"]
-        repairs = records["repairs"]
-        lead_rows = leads.read(
-            [
-                "name",
-                "create_date",
-                "sc_operator_id",
-                "sc_device_id",
-                "sc_serial_number",
-                "sc_fault_description",
-                "sc_quoted_price",
-                "sc_promised_date",
-                "sc_branch_id",
-                "sc_repair_id",
-                "stage_id",
-            ]
-        )
-        repair_rows = repairs.read(
-            [
-                "name",
-                "create_date",
-                "service_stage",
-                "product_id",
-                "lot_id",
-                "serial_number",
-                "branch_id",
-                "quoted_price",
-                "date_deadline",
-                "sc_lead_id",
-            ]
-        )
+    @api.model
+    def _sc_repair_rows(self, repairs, summary=False):
+        """Rows of ``repairs``; ``summary`` marks the other branches' ones,
+        which the user reads here only, never as records."""
+        pair = self._sc_pair
+        stages = dict(repairs._fields["service_stage"]._description_selection(self.env))
+        return [
+            {
+                "id": repair.id,
+                "name": repair.name,
+                "create_date": repair.create_date,
+                "service_stage": repair.service_stage,
+                "service_stage_name": stages.get(repair.service_stage),
+                "product_id": pair(repair.product_id),
+                "lot_id": pair(repair.lot_id),
+                "serial_number": repair.serial_number,
+                "branch_id": pair(repair.branch_id),
+                "quoted_price": repair.quoted_price,
+                "date_deadline": repair.date_deadline,
+                "sc_lead_id": repair.sc_lead_id.id,
+                "summary_only": summary,
+            }
+            for repair in repairs
+        ]
+
+    @api.model
+    def _sc_devices(self, repair_rows):
+        """Distinct devices (product, serial) of repair rows, newest first."""
         devices = {}
         for row in repair_rows:
             serial = row["lot_id"] and row["lot_id"][1] or row["serial_number"]
@@ -137,13 +284,56 @@ class RepairCallerCard(models.TransientModel):
                         "product": product,
                     },
                 )
+        return list(devices.values())
+
+    @api.model
+    def _sc_table_html(self, css_class, titles, lines):
+        if not lines:
+            return False
+        head = Markup("").join(Markup("<th>%s</th>") % title for title in titles)
+        body = Markup("").join(
+            Markup("<tr>%s</tr>")
+            % Markup("").join(
+                Markup("<td>%s</td>") % ("" if value in (None, False) else value)
+                for value in line
+            )
+            for line in lines
+        )
+        return Markup(
+            "<table class='table table-sm %s'>"
+            "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (css_class, head, body)
+
+    @api.model
+    def get_caller_card(self, phone):
+        """Everything the call center and reception know about ``phone``.
+
+        Returns a dict of plain values (for the bus, RPC and the card view):
+        ``number`` (E.164 or False), ``partners``, ``leads`` (operator, date,
+        device, fault, quote, deadline), ``repairs`` and ``devices``. For the
+        call center, ``repairs`` also holds the other branches' repairs as
+        rows with ``summary_only`` set (the user cannot open those records).
+        """
+        records = self._sc_card_records(phone)
+        repair_rows = self._sc_repair_rows(records["repairs"]) + self._sc_repair_rows(
+            records["other_repairs"], summary=True
+        )
+        repair_rows.sort(key=lambda row: row["id"], reverse=True)
         return {
             "phone": phone,
             "number": records["number"],
-            "partners": records["partners"].read(["name", "phone", "mobile"]),
-            "leads": lead_rows,
+            "partners": [
+                {
+                    "id": partner.id,
+                    "name": partner.name,
+                    "phone": partner.phone,
+                    "mobile": partner.mobile,
+                }
+                for partner in records["partners"]
+            ],
+            "leads": self._sc_lead_rows(records["leads"]),
             "repairs": repair_rows,
-            "devices": list(devices.values()),
+            "devices": self._sc_devices(repair_rows),
         }
 
     @api.model
