@@ -27,6 +27,7 @@ LEAD_FIELDS = [
 ]
 REPAIR_FIELDS = [
     "name",
+    "company_id",
     "create_date",
     "service_stage",
     "product_id",
@@ -72,14 +73,20 @@ class RepairCallerCard(models.TransientModel):
     def _compute_card(self):
         for card in self:
             records = self._sc_card_records(card.phone)
+            self._sc_prefetch_names(
+                records["leads"], records["repairs"] | records["other_repairs"]
+            )
             card.number = records["number"]
             card.phone_invalid = bool(card.phone and not records["number"])
             card.partner_ids = records["partners"]
             card.lead_ids = records["leads"]
             card.repair_ids = records["repairs"]
             card.lot_ids = records["repairs"].lot_id
-            rows = self._sc_repair_rows(records["repairs"])
-            other_rows = self._sc_repair_rows(records["other_repairs"], summary=True)
+            pair = self._sc_pairs()
+            rows = self._sc_repair_rows(records["repairs"], pair=pair)
+            other_rows = self._sc_repair_rows(
+                records["other_repairs"], summary=True, pair=pair
+            )
             card.other_repairs_html = self._sc_table_html(
                 "o_sc_other_repairs",
                 [
@@ -152,6 +159,9 @@ class RepairCallerCard(models.TransientModel):
         }
         if not number:
             return result
+        # The contacts' multi-company rule (parent_of) reads the companies'
+        # parent_path: read that column alone, not the companies' whole rows.
+        self.env.companies.fetch(["parent_path"])
         # The commercial partners of every contact having the number, then
         # the whole family (clients and their contact persons) in one read.
         contacts = Partner._search(
@@ -213,18 +223,50 @@ class RepairCallerCard(models.TransientModel):
     # Plain rows (RPC, bus, the summary table)
     # ------------------------------------------------------------------
     @api.model
-    def _sc_pair(self, record):
-        """(id, display name) of a many2one value, exactly as ``read`` gives it.
+    def _sc_pairs(self):
+        """A function giving (id, display name) of a many2one value exactly as
+        ``read`` gives it, each name computed once per card.
 
         sudo: as Odoo's own ``Many2one.convert_to_read``, the name of a linked
         record is shown with the row the user may read (a lead's repair in
         another branch, a device's serial), not the linked record itself.
         """
-        return (record.id, record.sudo().display_name) if record else False
+        names = {}
+
+        def pair(record):
+            if not record:
+                return False
+            key = (record._name, record.id)
+            if key not in names:
+                names[key] = (record.id, record.sudo().display_name)
+            return names[key]
+
+        return pair
 
     @api.model
-    def _sc_lead_rows(self, leads):
-        pair = self._sc_pair
+    def _sc_prefetch_names(self, leads, repairs):
+        """Read, in one narrow query per model, the columns the display names
+        of the card's linked records need (operators, devices, branches,
+        stages, serials), instead of each model's whole row.
+
+        sudo: the names are shown as ``read`` shows them (see ``_sc_pairs``).
+        """
+        users = leads.sc_operator_id.sudo()
+        users.fetch(["partner_id"])
+        users.partner_id.fetch(["name"])
+        products = (leads.sc_device_id | repairs.product_id).sudo()
+        products.fetch(
+            ["default_code", "product_tmpl_id", "product_template_attribute_value_ids"]
+        )
+        products.product_tmpl_id.fetch(["name"])
+        (leads.sc_branch_id | repairs.branch_id).sudo().fetch(["name"])
+        leads.stage_id.sudo().fetch(["name"])
+        repairs.lot_id.sudo().fetch(["name"])
+        (leads.sc_repair_id.sudo() - repairs.sudo()).fetch(["name"])
+
+    @api.model
+    def _sc_lead_rows(self, leads, pair=None):
+        pair = pair or self._sc_pairs()
         return [
             {
                 "id": lead.id,
@@ -244,10 +286,10 @@ class RepairCallerCard(models.TransientModel):
         ]
 
     @api.model
-    def _sc_repair_rows(self, repairs, summary=False):
+    def _sc_repair_rows(self, repairs, summary=False, pair=None):
         """Rows of ``repairs``; ``summary`` marks the other branches' ones,
         which the user reads here only, never as records."""
-        pair = self._sc_pair
+        pair = pair or self._sc_pairs()
         stages = dict(repairs._fields["service_stage"]._description_selection(self.env))
         return [
             {
@@ -315,9 +357,13 @@ class RepairCallerCard(models.TransientModel):
         rows with ``summary_only`` set (the user cannot open those records).
         """
         records = self._sc_card_records(phone)
-        repair_rows = self._sc_repair_rows(records["repairs"]) + self._sc_repair_rows(
-            records["other_repairs"], summary=True
+        self._sc_prefetch_names(
+            records["leads"], records["repairs"] | records["other_repairs"].sudo()
         )
+        pair = self._sc_pairs()
+        repair_rows = self._sc_repair_rows(
+            records["repairs"], pair=pair
+        ) + self._sc_repair_rows(records["other_repairs"], summary=True, pair=pair)
         repair_rows.sort(key=lambda row: row["id"], reverse=True)
         return {
             "phone": phone,
@@ -331,7 +377,7 @@ class RepairCallerCard(models.TransientModel):
                 }
                 for partner in records["partners"]
             ],
-            "leads": self._sc_lead_rows(records["leads"]),
+            "leads": self._sc_lead_rows(records["leads"], pair=pair),
             "repairs": repair_rows,
             "devices": self._sc_devices(repair_rows),
         }

@@ -94,7 +94,7 @@ class TestCallerCard(CallCenterCase):
         Card = self.env["repair.caller.card"].with_user(self.operator)
         Card.get_caller_card("89161234567")  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(16):
+        with self.assertQueryCount(10):
             card = Card.get_caller_card("8 916 123-45-67")
         self.assertEqual(len(card["leads"]), 2)
 
