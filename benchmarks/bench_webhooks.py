@@ -17,8 +17,9 @@ Every event writes the call log; the first one finds or creates the lead.
 The stock baseline is the same number of plain ``crm.lead`` creates (name and
 phone) through Odoo's JSON-RPC external API (``/jsonrpc``, ``execute_kw``),
 on the same session and server. The ratio is ours / stock in events per
-second. What the run created (connections, call logs, events, leads) is
-deleted at the end. Only 127.0.0.1 is contacted. See benchmarks/README.md.
+second. What the run created (connections, call logs, events, new leads) is
+deleted at the end; calls from known clients link to their existing leads,
+which stay. Only 127.0.0.1 is contacted. See benchmarks/README.md.
 """
 
 import argparse
@@ -196,14 +197,36 @@ def run_stock(session, url, db, uid, password, count, warmup):
     }
 
 
-def cleanup(rpc, connection_ids, stock_ids):
+def last_lead_id(rpc):
+    ids = rpc(
+        "crm.lead",
+        "search",
+        [],
+        order="id desc",
+        limit=1,
+        context={"active_test": False},
+    )
+    return ids[0] if ids else 0
+
+
+def cleanup(rpc, connection_ids, stock_ids, first_lead_id):
+    """Delete what the run created: calls of our connections, their events,
+    the leads created since the run started (calls of known clients were
+    linked to their existing leads, which stay), the stock leads."""
     calls = rpc(
         "repair.call.log",
         "search_read",
         [("connection_id", "in", connection_ids)],
         ["lead_id"],
     )
-    lead_ids = sorted({c["lead_id"][0] for c in calls if c["lead_id"]} | set(stock_ids))
+    lead_ids = sorted(
+        {
+            c["lead_id"][0]
+            for c in calls
+            if c["lead_id"] and c["lead_id"][0] > first_lead_id
+        }
+        | set(stock_ids)
+    )
     rpc(
         "repair.call.event",
         "unlink",
@@ -242,6 +265,7 @@ def main(argv=None):
     try:
         rpc = Rpc(url, args.db, args.login, args.password)
         results, connection_ids, stock_ids = {}, [], []
+        first_lead_id = last_lead_id(rpc)
         try:
             with requests.Session() as session:
                 for provider in BUILDERS:
@@ -256,7 +280,7 @@ def main(argv=None):
                 )
                 log("stock: %.1f creates/s", results["stock"]["per_s"])
         finally:
-            cleanup(rpc, connection_ids, stock_ids)
+            cleanup(rpc, connection_ids, stock_ids, first_lead_id)
     finally:
         if server:
             server.terminate()
