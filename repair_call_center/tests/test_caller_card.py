@@ -76,6 +76,42 @@ class TestCallerCard(CallCenterCase):
         self.assertEqual(form.repair_ids, self.repair)
         self.assertIn(repair_b.name, form.other_repairs_html)
         self.assertIn("Branch B", form.other_repairs_html)
+        # The web client reads the card's form as the operator: every field
+        # of the view, the other branch's repair shown only by name.
+        self.lead_open.sc_repair_id = repair_b
+        spec = {
+            "number": {},
+            "partner_ids": {
+                "fields": {"name": {}, "phone": {}, "mobile": {}, "sc_repair_count": {}}
+            },
+            "lead_ids": {
+                "fields": {
+                    "create_date": {},
+                    "sc_operator_id": {"fields": {"display_name": {}}},
+                    "sc_device_id": {"fields": {"display_name": {}}},
+                    "sc_branch_id": {"fields": {"display_name": {}}},
+                    "stage_id": {"fields": {"display_name": {}}},
+                    "sc_repair_id": {"fields": {"display_name": {}}},
+                    "sc_quoted_price": {},
+                }
+            },
+            "repair_ids": {
+                "fields": {
+                    "name": {},
+                    "product_id": {"fields": {"display_name": {}}},
+                    "lot_id": {"fields": {"display_name": {}}},
+                    "branch_id": {"fields": {"display_name": {}}},
+                    "service_stage": {},
+                }
+            },
+            "other_repairs_html": {},
+            "devices_html": {},
+        }
+        (values,) = form.web_read(spec)
+        self.assertEqual([r["id"] for r in values["repair_ids"]], self.repair.ids)
+        (row,) = [r for r in values["lead_ids"] if r["id"] == self.lead_open.id]
+        self.assertEqual(row["sc_repair_id"]["display_name"], repair_b.name)
+        self.assertIn("SN-CARD-B", values["devices_html"])
         # ... and the operator still cannot open that repair itself.
         with self.assertRaises(AccessError):
             repair_b.with_user(self.operator).read(["name"])
