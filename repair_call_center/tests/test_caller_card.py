@@ -1,5 +1,6 @@
 import xmlrpc.client
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import Transport
@@ -35,6 +36,67 @@ class TestCallerCard(CallCenterCase):
         self.assertEqual(row["sc_operator_id"][0], self.operator.id)
         self.assertEqual(row["sc_quoted_price"], 2500.0)
         self.assertEqual(row["sc_fault_description"], "Dropped it, the screen is black")
+
+    def test_card_names_as_read_gives_them(self):
+        """The card's names, read with its rows in one query, are the
+        records' display names: a code, variant values, another language."""
+        memory = self.env["product.attribute"].create(
+            {
+                "name": "Memory",
+                "value_ids": [
+                    Command.create({"name": "128 GB"}),
+                    Command.create({"name": "256 GB"}),
+                ],
+            }
+        )
+        variant = (
+            self.env["product.template"]
+            .create(
+                {
+                    "name": "Variant Phone",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "attribute_line_ids": [
+                        Command.create(
+                            {
+                                "attribute_id": memory.id,
+                                "value_ids": [Command.set(memory.value_ids.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+            .product_variant_ids[:1]
+        )
+        variant.default_code = "VP-1"
+        self.device.default_code = "TPX"
+        lead_variant = self._new_lead(
+            name="Variant", phone="8 916 123 45 67", sc_device_id=variant.id
+        )
+        card = self.env["repair.caller.card"].with_user(self.operator)
+        rows = {r["id"]: r for r in card.get_caller_card("89161234567")["leads"]}
+        self.assertEqual(
+            rows[lead_variant.id]["sc_device_id"], (variant.id, variant.display_name)
+        )
+        self.assertIn("128 GB", variant.display_name)
+        self.assertEqual(
+            rows[self.lead_done.id]["sc_device_id"],
+            (self.device.id, "[TPX] Test Phone X"),
+        )
+        for lead in (self.lead_done, lead_variant):
+            row = rows[lead.id]
+            for fname in ("sc_operator_id", "sc_branch_id", "stage_id"):
+                self.assertEqual(row[fname], (lead[fname].id, lead[fname].display_name))
+        self.env["res.lang"]._activate_lang("ru_RU")
+        stage = self.env["crm.stage"].browse(self.lead_done.stage_id.id)
+        stage.with_context(lang="ru_RU").name = "Новая"
+        rows = {
+            r["id"]: r
+            for r in card.with_context(lang="ru_RU").get_caller_card("89161234567")[
+                "leads"
+            ]
+        }
+        self.assertEqual(rows[self.lead_done.id]["stage_id"], (stage.id, "Новая"))
 
     def test_unknown_and_invalid(self):
         Card = self.env["repair.caller.card"].with_user(self.operator)
@@ -130,7 +192,7 @@ class TestCallerCard(CallCenterCase):
         Card = self.env["repair.caller.card"].with_user(self.operator)
         Card.get_caller_card("89161234567")  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        with self.assertQueryCount(5):
             card = Card.get_caller_card("8 916 123-45-67")
         self.assertEqual(len(card["leads"]), 2)
 
