@@ -1,3 +1,4 @@
+from . import repair_phone_mixin
 from . import res_partner
 from . import repair_service_work
 from . import crm_lead

@@ -9,7 +9,8 @@ _logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "repair.phone.mixin"]
 
     # ------------------------------------------------------------------
     # What the operator learns on the phone
@@ -78,18 +79,6 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Phones: E.164 forms, indexed; the typing stays in phone/mobile
     # ------------------------------------------------------------------
-    sc_phone_e164 = fields.Char(
-        string="Phone (E.164)",
-        compute="_compute_sc_phone_e164",
-        store=True,
-        index="btree_not_null",
-    )
-    sc_mobile_e164 = fields.Char(
-        string="Mobile (E.164)",
-        compute="_compute_sc_phone_e164",
-        store=True,
-        index="btree_not_null",
-    )
     sc_any_phone = fields.Char(
         string="Any Phone",
         compute="_compute_sc_any_phone",
@@ -98,7 +87,7 @@ class CrmLead(models.Model):
     )
     sc_phone_invalid = fields.Boolean(
         string="Unreadable Phone",
-        compute="_compute_sc_phone_e164",
+        compute="_compute_sc_phone_invalid",
         store=True,
         help="The phone was kept as given but could not be read as a number.",
     )
@@ -111,12 +100,9 @@ class CrmLead(models.Model):
             else:
                 lead.sc_quoted_price = lead.sc_quoted_price
 
-    @api.depends("phone", "mobile")
-    def _compute_sc_phone_e164(self):
-        to_e164 = self.env["res.partner"]._sc_phone_to_e164
+    @api.depends("phone", "mobile", "sc_phone_e164", "sc_mobile_e164")
+    def _compute_sc_phone_invalid(self):
         for lead in self:
-            lead.sc_phone_e164 = to_e164(lead.phone)
-            lead.sc_mobile_e164 = to_e164(lead.mobile)
             lead.sc_phone_invalid = bool(
                 (lead.phone and not lead.sc_phone_e164)
                 or (lead.mobile and not lead.sc_mobile_e164)
@@ -171,10 +157,6 @@ class CrmLead(models.Model):
                 "<table class='table table-sm o_sc_parts_stock'>"
                 "<thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>"
             ) % (self.env._("Part"), head, rows)
-
-    @api.model
-    def _sc_phone_domain(self, number):
-        return ["|", ("sc_phone_e164", "=", number), ("sc_mobile_e164", "=", number)]
 
     # ------------------------------------------------------------------
     # Lead -> repair order (reception only)

@@ -18,11 +18,13 @@ API_URLS = {
     "twilio": "https://api.twilio.com",
 }
 API_TIMEOUT = 10
+# Providers that place calls from Odoo (Asterisk: through ARI at its API URL).
+CALL_PROVIDERS = [*API_URLS, "asterisk"]
 
 PROVIDERS = [
     ("mango", "Mango Office"),
     ("zadarma", "Zadarma"),
-    ("asterisk", "Asterisk (dialplan CURL)"),
+    ("asterisk", "Asterisk (dialplan CURL, ARI)"),
     ("twilio", "Twilio Voice"),
 ]
 
@@ -52,7 +54,8 @@ class RepairPbxConnection(models.Model):
         string="API Key / Account",
         copy=False,
         groups="base.group_system",
-        help="Mango: vpbx_api_key. Zadarma: API key. Twilio: Account SID.",
+        help="Mango: vpbx_api_key. Zadarma: API key. Twilio: Account SID. "
+        "Asterisk: ARI user (ari.conf).",
     )
     api_secret = fields.Char(
         string="Secret",
@@ -61,11 +64,30 @@ class RepairPbxConnection(models.Model):
         help="Mango: API salt (sign). Zadarma: API secret (Signature). "
         "Asterisk: shared token sent by the dialplan. Twilio: Auth Token.",
     )
+    api_password = fields.Char(
+        string="ARI Password",
+        copy=False,
+        groups="base.group_system",
+        help="Asterisk: password of the ARI user (ari.conf), for click-to-call.",
+    )
     api_url = fields.Char(
         string="API URL",
         groups="base.group_system",
         help="Base URL of the provider's API for click-to-call; empty for the "
-        "provider's public one.",
+        "provider's public one. Asterisk: the ARI root, e.g. "
+        "http://pbx.example.lan:8088/ari.",
+    )
+    asterisk_endpoint = fields.Char(
+        string="Extension Endpoint",
+        default="PJSIP/{extension}",
+        help="Asterisk: channel endpoint ARI rings first; {extension} is the "
+        "user's extension (e.g. PJSIP/{extension} or SIP/{extension}).",
+    )
+    asterisk_context = fields.Char(
+        string="Dialplan Context",
+        default="from-internal",
+        help="Asterisk: dialplan context where the client's number is dialled "
+        "once the user answers.",
     )
     line_number = fields.Char(
         help="Number the PBX shows to the client on calls made from Odoo "
@@ -162,7 +184,7 @@ class RepairPbxConnection(models.Model):
                 [
                     ("user_id", "=", user.id),
                     ("connection_id.active", "=", True),
-                    ("connection_id.provider", "in", list(API_URLS)),
+                    ("connection_id.provider", "in", CALL_PROVIDERS),
                     ("connection_id.company_id", "in", self.env.companies.ids),
                 ],
                 limit=1,
@@ -187,6 +209,14 @@ class RepairPbxConnection(models.Model):
         e164 = self.env["res.partner"]._sc_normalize_phone(number)
         connection_sudo, extension = self._sc_connection_for_user(self.env.user)
         command_id = uuid.uuid4().hex
+        if connection_sudo.provider == "asterisk" and not connection_sudo.api_url:
+            raise UserError(
+                self.env._(
+                    "The PBX %(pbx)s has no ARI URL: ask an administrator to set "
+                    "its API URL.",
+                    pbx=connection_sudo.name,
+                )
+            )
         try:
             external_id = connection_sudo._sc_request_callback(
                 extension, e164, command_id
@@ -231,7 +261,7 @@ class RepairPbxConnection(models.Model):
         """Ask the provider to ring ``extension`` then dial ``e164``; return
         the provider's id of the call when it gives one."""
         self.ensure_one()
-        base = (self.api_url or API_URLS[self.provider]).rstrip("/")
+        base = (self.api_url or API_URLS.get(self.provider, "")).rstrip("/")
         if self.provider == "mango":
             text = json.dumps(
                 {
@@ -268,6 +298,8 @@ class RepairPbxConnection(models.Model):
             if response.json().get("status") != "success":
                 raise requests.RequestException(response.text[:200])
             return None
+        if self.provider == "asterisk":
+            return self._sc_ari_originate(base, extension, e164, command_id)
         # Twilio: call the user's phone, then TwiML dials the client.
         response = requests.post(
             f"{base}/2010-04-01/Accounts/{self.api_key}/Calls.json",
@@ -281,3 +313,33 @@ class RepairPbxConnection(models.Model):
         )
         response.raise_for_status()
         return response.json().get("sid")
+
+    def _sc_ari_originate(self, base, extension, e164, command_id):
+        """Asterisk ARI ``POST /channels``: ring the user's endpoint, then
+        continue in the dialplan at ``extension@context`` (the client's
+        number). The channel id is ours, so the dialplan's CURL events of the
+        call (uid / linkedid) land on the same call log entry."""
+        endpoint = (self.asterisk_endpoint or "PJSIP/{extension}").replace(
+            "{extension}", str(extension)
+        )
+        params = {
+            "endpoint": endpoint,
+            "extension": e164.lstrip("+"),
+            "context": self.asterisk_context or "from-internal",
+            "priority": 1,
+            "channelId": command_id,
+            "timeout": 30,
+        }
+        if self.line_number:
+            params["callerId"] = self.line_number
+        response = requests.post(
+            f"{base}/channels",
+            params=params,
+            auth=(self.api_key or "", self.api_password or ""),
+            timeout=API_TIMEOUT,
+        )
+        response.raise_for_status()
+        try:
+            return response.json().get("id") or command_id
+        except ValueError:
+            return command_id

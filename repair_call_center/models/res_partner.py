@@ -2,35 +2,14 @@ import logging
 
 import phonenumbers
 
-from odoo import api, fields, models
+from odoo import api, models
 
 _logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    # One stored E.164 form per number: a client is found by ANY of them,
-    # not only by the first one that mail.thread.phone sanitises.
-    sc_phone_e164 = fields.Char(
-        string="Phone (E.164)",
-        compute="_compute_sc_phone_e164",
-        store=True,
-        index="btree_not_null",
-    )
-    sc_mobile_e164 = fields.Char(
-        string="Mobile (E.164)",
-        compute="_compute_sc_phone_e164",
-        store=True,
-        index="btree_not_null",
-    )
-
-    @api.depends("phone", "mobile")
-    def _compute_sc_phone_e164(self):
-        to_e164 = self._sc_phone_to_e164
-        for partner in self:
-            partner.sc_phone_e164 = to_e164(partner.phone)
-            partner.sc_mobile_e164 = to_e164(partner.mobile)
+    _name = "res.partner"
+    _inherit = ["res.partner", "repair.phone.mixin"]
 
     @api.model
     def _sc_phone_to_e164(self, raw_phone):
@@ -60,10 +39,6 @@ class ResPartner(models.Model):
                 return number
         # Invalid numbers (and other countries) keep the core's message.
         return super()._sc_normalize_phone(raw_phone, country=country)
-
-    @api.model
-    def _sc_phone_domain(self, number):
-        return ["|", ("sc_phone_e164", "=", number), ("sc_mobile_e164", "=", number)]
 
     @api.model
     def _sc_find_by_phone(self, raw_phone, limit=None):

@@ -1,4 +1,9 @@
-from odoo.tests import tagged
+import xmlrpc.client
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import Transport
 
 from .common import CallCenterCase
 
@@ -32,6 +37,67 @@ class TestCallerCard(CallCenterCase):
         self.assertEqual(row["sc_quoted_price"], 2500.0)
         self.assertEqual(row["sc_fault_description"], "Dropped it, the screen is black")
 
+    def test_card_names_as_read_gives_them(self):
+        """The card's names, read with its rows in one query, are the
+        records' display names: a code, variant values, another language."""
+        memory = self.env["product.attribute"].create(
+            {
+                "name": "Memory",
+                "value_ids": [
+                    Command.create({"name": "128 GB"}),
+                    Command.create({"name": "256 GB"}),
+                ],
+            }
+        )
+        variant = (
+            self.env["product.template"]
+            .create(
+                {
+                    "name": "Variant Phone",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "attribute_line_ids": [
+                        Command.create(
+                            {
+                                "attribute_id": memory.id,
+                                "value_ids": [Command.set(memory.value_ids.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+            .product_variant_ids[:1]
+        )
+        variant.default_code = "VP-1"
+        self.device.default_code = "TPX"
+        lead_variant = self._new_lead(
+            name="Variant", phone="8 916 123 45 67", sc_device_id=variant.id
+        )
+        card = self.env["repair.caller.card"].with_user(self.operator)
+        rows = {r["id"]: r for r in card.get_caller_card("89161234567")["leads"]}
+        self.assertEqual(
+            rows[lead_variant.id]["sc_device_id"], (variant.id, variant.display_name)
+        )
+        self.assertIn("128 GB", variant.display_name)
+        self.assertEqual(
+            rows[self.lead_done.id]["sc_device_id"],
+            (self.device.id, "[TPX] Test Phone X"),
+        )
+        for lead in (self.lead_done, lead_variant):
+            row = rows[lead.id]
+            for fname in ("sc_operator_id", "sc_branch_id", "stage_id"):
+                self.assertEqual(row[fname], (lead[fname].id, lead[fname].display_name))
+        self.env["res.lang"]._activate_lang("ru_RU")
+        stage = self.env["crm.stage"].browse(self.lead_done.stage_id.id)
+        stage.with_context(lang="ru_RU").name = "Новая"
+        rows = {
+            r["id"]: r
+            for r in card.with_context(lang="ru_RU").get_caller_card("89161234567")[
+                "leads"
+            ]
+        }
+        self.assertEqual(rows[self.lead_done.id]["stage_id"], (stage.id, "Новая"))
+
     def test_unknown_and_invalid(self):
         Card = self.env["repair.caller.card"].with_user(self.operator)
         card = Card.get_caller_card("8 900 111 22 33")
@@ -49,7 +115,7 @@ class TestCallerCard(CallCenterCase):
         self.assertEqual(card.lead_ids, self.lead_done | self.lead_open)
         self.assertEqual(card.repair_ids, self.repair)
 
-    def test_operator_sees_repairs_of_allowed_branches(self):
+    def test_operator_sees_every_branch_on_the_card_only(self):
         repair_b = self._new_repair(
             serial="SN-CARD-B",
             partner_id=self.client.id,
@@ -58,16 +124,131 @@ class TestCallerCard(CallCenterCase):
         )
         Card = self.env["repair.caller.card"]
         card = Card.with_user(self.operator).get_caller_card("89161234567")
-        self.assertNotIn(repair_b.id, [r["id"] for r in card["repairs"]])
-        # Operators who answer for every branch are allowed every branch.
-        self.operator.sc_branch_ids = [(4, self.branch_b.id)]
-        card = Card.with_user(self.operator).get_caller_card("89161234567")
-        self.assertIn(repair_b.id, [r["id"] for r in card["repairs"]])
+        rows = {r["id"]: r for r in card["repairs"]}
+        self.assertEqual(set(rows), {self.repair.id, repair_b.id})
+        self.assertFalse(rows[self.repair.id]["summary_only"])
+        other = rows[repair_b.id]
+        self.assertTrue(other["summary_only"])
+        self.assertEqual(other["name"], repair_b.name)
+        self.assertEqual(other["branch_id"], (self.branch_b.id, "Branch B"))
+        self.assertIn("SN-CARD-B", [d["serial"] for d in card["devices"]])
+        # The card's form: only the records the operator may open are
+        # linked; the other branch's repair is a read-only summary.
+        form = Card.with_user(self.operator).create({"phone": "89161234567"})
+        self.assertEqual(form.repair_ids, self.repair)
+        self.assertIn(repair_b.name, form.other_repairs_html)
+        self.assertIn("Branch B", form.other_repairs_html)
+        # The web client reads the card's form as the operator: every field
+        # of the view, the other branch's repair shown only by name.
+        self.lead_open.sc_repair_id = repair_b
+        spec = {
+            "number": {},
+            "partner_ids": {
+                "fields": {"name": {}, "phone": {}, "mobile": {}, "sc_repair_count": {}}
+            },
+            "lead_ids": {
+                "fields": {
+                    "create_date": {},
+                    "sc_operator_id": {"fields": {"display_name": {}}},
+                    "sc_device_id": {"fields": {"display_name": {}}},
+                    "sc_branch_id": {"fields": {"display_name": {}}},
+                    "stage_id": {"fields": {"display_name": {}}},
+                    "sc_repair_id": {"fields": {"display_name": {}}},
+                    "sc_quoted_price": {},
+                }
+            },
+            "repair_ids": {
+                "fields": {
+                    "name": {},
+                    "product_id": {"fields": {"display_name": {}}},
+                    "lot_id": {"fields": {"display_name": {}}},
+                    "branch_id": {"fields": {"display_name": {}}},
+                    "service_stage": {},
+                }
+            },
+            "other_repairs_html": {},
+            "devices_html": {},
+        }
+        (values,) = form.web_read(spec)
+        self.assertEqual([r["id"] for r in values["repair_ids"]], self.repair.ids)
+        (row,) = [r for r in values["lead_ids"] if r["id"] == self.lead_open.id]
+        self.assertEqual(row["sc_repair_id"]["display_name"], repair_b.name)
+        self.assertIn("SN-CARD-B", values["devices_html"])
+        # ... and the operator still cannot open that repair itself.
+        with self.assertRaises(AccessError):
+            repair_b.with_user(self.operator).read(["name"])
+        self.assertFalse(
+            self.env["repair.order"]
+            .with_user(self.operator)
+            .search([("id", "=", repair_b.id)])
+        )
+        # Reception keeps its own branches only, summary included.
+        card = Card.with_user(self.receptionist).get_caller_card("89161234567")
+        self.assertEqual([r["id"] for r in card["repairs"]], self.repair.ids)
+        form = Card.with_user(self.receptionist).create({"phone": "89161234567"})
+        self.assertFalse(form.other_repairs_html)
 
     def test_card_query_count(self):
         Card = self.env["repair.caller.card"].with_user(self.operator)
         Card.get_caller_card("89161234567")  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(16):
+        with self.assertQueryCount(5):
             card = Card.get_caller_card("8 916 123-45-67")
         self.assertEqual(len(card["leads"]), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCallerCardXmlRpc(CallCenterCase, HttpCase):
+    """The cross-branch card opens no other branch's repair through the API."""
+
+    def test_operator_reads_the_summary_not_the_records(self):
+        self.client.mobile = "+7 916 765-43-21"
+        repair_b = self._new_repair(
+            serial="SN-RPC-B",
+            partner_id=self.client.id,
+            user=self.receptionist_b,
+            picking_type_id=self.branch_b.repair_type_id.id,
+        )
+        rpc = xmlrpc.client.ServerProxy(
+            f"http://127.0.0.1:{self.http_port()}/xmlrpc/2/object",
+            transport=Transport(self.cr),
+            allow_none=True,
+        )
+        operator = self.operator
+
+        def call(model, method, *args, **kwargs):
+            return rpc.execute_kw(
+                self.env.cr.dbname,
+                operator.id,
+                operator.login,
+                model,
+                method,
+                list(args),
+                kwargs,
+            )
+
+        card = call("repair.caller.card", "get_caller_card", "8 916 765 43 21")
+        (row,) = [r for r in card["repairs"] if r["id"] == repair_b.id]
+        self.assertTrue(row["summary_only"])
+        self.assertEqual(row["name"], repair_b.name)
+        for method, args in (
+            ("read", ([repair_b.id], ["name", "partner_id"])),
+            ("write", ([repair_b.id], {"fault_description": "forged"})),
+            ("unlink", ([repair_b.id],)),
+            ("action_sc_transition", ([repair_b.id], "diagnosis")),
+        ):
+            with self.subTest(method=method), self.assertRaises(xmlrpc.client.Fault):
+                call("repair.order", method, *args)
+        self.assertFalse(
+            call("repair.order", "search", [("id", "=", repair_b.id)]),
+        )
+        # Forged context grants nothing either.
+        with self.assertRaises(xmlrpc.client.Fault):
+            call(
+                "repair.order",
+                "read",
+                [repair_b.id],
+                ["name"],
+                context={"active_test": False, "sudo": True, "su": True},
+            )
+        self.assertEqual(repair_b.fault_description, "Screen is cracked")

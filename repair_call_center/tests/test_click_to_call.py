@@ -132,3 +132,81 @@ class TestClickToCall(CallCenterCase):
             self.lead.with_user(self.operator).action_sc_call()
         self.assertEqual(len(self.standin.requests), 1)
         self.assertFalse(self._calls())
+
+    def test_asterisk_ari_originate_from_the_repair(self):
+        with PbxApiStandin(ari_auth=("odoo", "ari-pass")) as ari:
+            self.connection.write(
+                {
+                    "provider": "asterisk",
+                    "api_key": "odoo",
+                    "api_password": "ari-pass",
+                    "api_secret": "dialplan-token",
+                    "api_url": ari.url + "/ari",
+                }
+            )
+            repair = self._new_repair(client_phone="+7 916 123-45-67")
+            repair.with_user(self.manager).action_sc_call()
+            (sent,) = ari.requests
+        self.assertEqual((sent["method"], sent["path"]), ("POST", "/ari/channels"))
+        self.assertEqual(
+            sent["headers"]["Authorization"],
+            "Basic " + base64.b64encode(b"odoo:ari-pass").decode(),
+        )
+        query = sent["query"]
+        self.assertEqual(query["endpoint"], "PJSIP/102")
+        self.assertEqual(query["extension"], "79161234567")
+        self.assertEqual(query["context"], "from-internal")
+        self.assertEqual(query["priority"], "1")
+        self.assertEqual(query["callerId"], "+74951112233")
+        call = self._calls()
+        self.assertEqual(len(call), 1)
+        # Our channel id: the dialplan's CURL events (uid/linkedid) of this
+        # call find the same log entry.
+        self.assertEqual(call.external_id, query["channelId"])
+        self.assertEqual(call.repair_id, repair)
+        self.assertEqual(call.user_id, self.manager)
+        self.assertEqual(call.partner_id, self.client)
+        self.assertEqual(call.direction, "out")
+        self.env["repair.call.log"]._sc_process_event(
+            self.connection,
+            {
+                "key": f"{call.external_id}:hangup",
+                "call_key": call.external_id,
+                "kind": "end",
+                "caller": "79161234567",
+                "answered": True,
+                "duration": 42,
+            },
+        )
+        self.assertEqual(self._calls(), call)
+        self.assertEqual(call.state, "completed")
+
+    def test_asterisk_ari_refusals(self):
+        with PbxApiStandin(ari_auth=("odoo", "ari-pass")) as ari:
+            self.connection.write(
+                {
+                    "provider": "asterisk",
+                    "api_key": "odoo",
+                    "api_password": "wrong",
+                    "api_url": ari.url + "/ari",
+                }
+            )
+            with (
+                mute_logger(
+                    "odoo.addons.repair_call_center.models.repair_pbx_connection"
+                ),
+                self.assertRaises(UserError),
+            ):
+                self.lead.with_user(self.operator).action_sc_call()
+            self.assertEqual(len(ari.requests), 1)
+            self.connection.api_url = False
+            with self.assertRaises(UserError):
+                self.lead.with_user(self.operator).action_sc_call()
+            self.assertEqual(len(ari.requests), 1)
+        self.assertFalse(self._calls())
+        # The ARI credentials are administrators' only.
+        for user in (self.operator, self.manager):
+            with self.assertRaises(AccessError):
+                self.connection.with_user(user).read(["api_password"])
+            with self.assertRaises(AccessError):
+                self.connection.with_user(user).write({"asterisk_context": "x"})

@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..tools import pbx_standin
+from ..tools.pbx_api_standin import PbxApiStandin
 from ..tools.pbx_signatures import mango_sign, twilio_signature, zadarma_signature
 
 CONTROLLER_LOG = "odoo.addons.repair_call_center.controllers.main"
@@ -288,3 +289,37 @@ class TestPbxWebhooks(HttpCase):
                     "extension": "101",
                 },
             )
+
+    def test_asterisk_ari_call_then_dialplan_events(self):
+        """Click-to-call through ARI (real HTTP to the ARI stand-in), then the
+        dialplan's CURL events of that channel (real HTTP to Odoo) complete
+        the same outgoing call log entry."""
+        asterisk = self.connections["asterisk"]
+        (self.connections["mango"] | self.connections["zadarma"]).active = False
+        self.connections["twilio"].active = False
+        lead = self.env["crm.lead"].create({"name": "Call back", "phone": CALLER})
+        with PbxApiStandin(ari_auth=("ari", "ari-pw")) as ari:
+            asterisk.write(
+                {
+                    "api_key": "ari",
+                    "api_password": "ari-pw",
+                    "api_url": ari.url + "/ari",
+                }
+            )
+            lead.with_user(self.operator).action_sc_call()
+            (sent,) = ari.requests
+        channel = sent["query"]["channelId"]
+        self.assertEqual(sent["query"]["endpoint"], "PJSIP/101")
+        self.assertEqual(sent["query"]["extension"], CALLER_E164.lstrip("+"))
+        events = self._events("asterisk", caller=CALLER_E164.lstrip("+"))
+        self._send(
+            [(url, dict(form, uid=channel), headers) for url, form, headers in events]
+        )
+        call = self._calls("asterisk")
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.external_id, channel)
+        self.assertEqual(call.direction, "out")
+        self.assertEqual(call.lead_id, lead)
+        self.assertEqual(call.user_id, self.operator)
+        self.assertEqual(call.state, "completed")
+        self.assertEqual(call.duration, 42)

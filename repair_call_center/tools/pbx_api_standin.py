@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Stand-in for the PBX providers' click-to-call APIs (Mango commands/callback,
-Zadarma /v1/request/callback/, Twilio Calls.json).
+Zadarma /v1/request/callback/, Twilio Calls.json, Asterisk ARI POST /ari/channels).
 
 It answers every request the way the provider does on success and remembers
 it, so tests can check what Odoo sent. Usable by hand: run it, then set the
@@ -8,10 +8,13 @@ PBX connection's *API URL* to http://127.0.0.1:<port>:
 
     python3 repair_call_center/tools/pbx_api_standin.py --port 8999
 
-``fail=True`` (or ``--fail``) answers 500 to everything.
+``fail=True`` (or ``--fail``) answers 500 to everything. ``ari_auth=(user,
+password)`` (or ``--ari-user/--ari-password``) makes ARI answer 401 to other
+credentials, as Asterisk does.
 """
 
 import argparse
+import base64
 import json
 import sys
 import threading
@@ -40,6 +43,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = 200, {"status": "success", "from": 101, "to": 0}
         elif url.path.endswith("/Calls.json"):
             status, answer = 201, {"sid": "CA" + "0" * 32, "status": "queued"}
+        elif url.path == "/ari/channels" and self.command == "POST":
+            status, answer = self._ari_originate(record["query"])
         else:
             status, answer = 404, {"error": "unknown path"}
         data = json.dumps(answer).encode()
@@ -48,6 +53,31 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _ari_originate(self, query):
+        """ARI's answers to POST /channels: 401 without the ARI user's basic
+        auth, 400 without endpoint, 200 with the new channel."""
+        expected = self.server.ari_auth
+        if expected:
+            token = base64.b64encode(":".join(expected).encode()).decode()
+            if self.headers.get("Authorization") != f"Basic {token}":
+                return 401, {"message": "Authentication required"}
+        if not query.get("endpoint"):
+            return 400, {"message": "Endpoint must be specified"}
+        channel_id = query.get("channelId") or "1700000000.1"
+        return 200, {
+            "id": channel_id,
+            "name": query["endpoint"] + "-00000001",
+            "state": "Down",
+            "caller": {"name": "", "number": query.get("callerId", "")},
+            "connected": {"name": "", "number": ""},
+            "dialplan": {
+                "context": query.get("context", ""),
+                "exten": query.get("extension", ""),
+                "priority": int(query.get("priority") or 1),
+            },
+            "language": "en",
+        }
 
     do_GET = _answer
     do_POST = _answer
@@ -60,9 +90,10 @@ class _Handler(BaseHTTPRequestHandler):
 class PbxApiStandin:
     """Run the stand-in in a thread on an ephemeral port of 127.0.0.1."""
 
-    def __init__(self, port=0, fail=False, verbose=False):
+    def __init__(self, port=0, fail=False, verbose=False, ari_auth=None):
         self.server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.server.requests = []
+        self.server.ari_auth = ari_auth
         self.server.fail = fail
         self.server.verbose = verbose
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -91,8 +122,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8999)
     parser.add_argument("--fail", action="store_true")
+    parser.add_argument("--ari-user", help="ARI answers 401 to other credentials")
+    parser.add_argument("--ari-password", default="")
     args = parser.parse_args(argv)
-    standin = PbxApiStandin(args.port, fail=args.fail, verbose=True)
+    ari_auth = (args.ari_user, args.ari_password) if args.ari_user else None
+    standin = PbxApiStandin(args.port, fail=args.fail, verbose=True, ari_auth=ari_auth)
     sys.stderr.write(f"pbx-api-standin on {standin.url}\n")
     try:
         standin.server.serve_forever()

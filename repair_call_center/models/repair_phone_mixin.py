@@ -1,0 +1,45 @@
+from odoo import api, fields, models
+
+
+class RepairPhoneMixin(models.AbstractModel):
+    """Stored, indexed E.164 forms of ``phone`` and ``mobile``.
+
+    One column per number: a client (or a lead) is found by ANY of its
+    numbers, not only by the first one that ``mail.thread.phone`` sanitises.
+    The typing stays in ``phone`` / ``mobile`` for display.
+    """
+
+    _name = "repair.phone.mixin"
+    _description = "E.164 Phone Columns"
+
+    sc_phone_e164 = fields.Char(
+        string="Phone (E.164)",
+        compute="_compute_sc_phone_e164",
+        store=True,
+        index="btree_not_null",
+    )
+    sc_mobile_e164 = fields.Char(
+        string="Mobile (E.164)",
+        compute="_compute_sc_phone_e164",
+        store=True,
+        index="btree_not_null",
+    )
+
+    @api.depends("phone", "mobile")
+    def _compute_sc_phone_e164(self):
+        to_e164 = self.env["res.partner"]._sc_phone_to_e164
+        for record in self:
+            record.sc_phone_e164 = to_e164(record.phone)
+            record.sc_mobile_e164 = to_e164(record.mobile)
+
+    @api.model
+    def _sc_phone_domain(self, number):
+        """Records having ``number`` (E.164) as phone or mobile."""
+        if isinstance(number, list | tuple | set):
+            numbers = sorted(number)
+            return [
+                "|",
+                ("sc_phone_e164", "in", numbers),
+                ("sc_mobile_e164", "in", numbers),
+            ]
+        return ["|", ("sc_phone_e164", "=", number), ("sc_mobile_e164", "=", number)]
