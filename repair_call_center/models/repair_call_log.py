@@ -238,18 +238,25 @@ class RepairCallLog(models.Model):
             self._sc_schedule_callback()
 
     def _sc_schedule_callback(self):
-        """A missed call leaves a call-back activity for the line's operators."""
+        """A missed call leaves a call-back activity: an incoming one for the
+        line's operators, an outgoing one the client did not answer for the
+        user who placed it only."""
         self.ensure_one()
         if self.callback_scheduled or not self.lead_id:
             return
-        users = self.connection_id.extension_ids.user_id or self.lead_id.user_id
+        if self.direction == "out":
+            users = self.user_id or self.lead_id.user_id
+            summary = self.env._(
+                "Call %(phone)s again (no answer)", phone=self.caller_number
+            )
+        else:
+            users = self.connection_id.extension_ids.user_id or self.lead_id.user_id
+            summary = self.env._(
+                "Call back %(phone)s (missed call)", phone=self.caller_number
+            )
         for user in users:
             self.lead_id.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._(
-                    "Call back %(phone)s (missed call)", phone=self.caller_number
-                ),
-                user_id=user.id,
+                "mail.mail_activity_data_call", summary=summary, user_id=user.id
             )
         self.callback_scheduled = True
 

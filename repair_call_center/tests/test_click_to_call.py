@@ -65,6 +65,26 @@ class TestClickToCall(CallCenterCase):
         self.assertEqual(call.user_id, self.operator)
         self.assertEqual(call.caller_e164, "+79035551234")
 
+    def test_unanswered_callback_is_left_to_its_caller_only(self):
+        lead = self._new_lead(phone="8 (903) 555-77-88")
+        lead.with_user(self.operator).action_sc_call()
+        call = self._calls().filtered(lambda c: c.lead_id == lead)
+        self.env["repair.call.log"]._sc_process_event(
+            self.connection,
+            {
+                "key": f"{call.external_id}:end",
+                "call_key": call.external_id,
+                "kind": "end",
+                "caller": "79035557788",
+                "answered": False,
+            },
+        )
+        self.assertEqual(call.state, "missed")
+        activity = lead.activity_ids
+        self.assertEqual(len(activity), 1, "not one for every operator of the line")
+        self.assertEqual(activity.user_id, self.operator)
+        self.assertIn("no answer", activity.summary)
+
     def test_zadarma_callback_from_the_repair(self):
         self.connection.write(
             {"provider": "zadarma", "api_key": "zkey", "api_secret": "zsecret"}
