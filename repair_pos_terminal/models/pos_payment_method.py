@@ -44,6 +44,12 @@ class PosPaymentMethod(models.Model):
         help="How long the server waits for the terminal's answer to a sale "
         "(the client needs time to present the card).",
     )
+    rpt_is_prepayment = fields.Boolean(
+        string="Repair Prepayments",
+        readonly=True,
+        help="Technical: the customer-account method by which a till order "
+        "counts the repair's prepayment (posted at intake).",
+    )
     rpt_transaction_ids = fields.One2many(
         "repair.pos.transaction",
         "payment_method_id",
@@ -151,7 +157,9 @@ class PosPaymentMethod(models.Model):
                     stage=repair._sc_stage_label(repair.service_stage),
                 )
             )
-        if repair.rpt_is_paid:
+        if repair.rpt_is_paid or (
+            repair.sale_order_id and repair._rpt_amount_to_pay() <= 0
+        ):
             raise UserError(
                 self.env._("Repair %(ref)s is already paid.", ref=repair.name)
             )
@@ -235,23 +243,28 @@ class PosPaymentMethod(models.Model):
             )
         return Repair
 
-    def _rpt_create_transaction(self, session, repair, ecr_txn_id, data):
+    def _rpt_create_transaction(
+        self, session, repair, ecr_txn_id, data, kind="sale", amount=None
+    ):
         Transaction = self.env["repair.pos.transaction"]
         order_uuid = data.get("order_uuid")
         if order_uuid and not isinstance(order_uuid, str):
             order_uuid = False
-        sale_order = repair.sale_order_id
+        if amount is None:
+            # The price less the prepayments (and anything else that paid it).
+            amount = repair._rpt_amount_to_pay()
         # sudo: see repair.pos.transaction._rpt_write (audit trail).
         txn = Transaction.sudo().create(
             {
                 "name": ecr_txn_id or Transaction._rpt_new_ecr_txn_id(),
+                "kind": kind,
                 "payment_method_id": self.id,
                 "session_id": session.id,
                 "branch_id": repair.branch_id.id,
                 "repair_id": repair.id,
-                "company_id": session.company_id.id,
-                "currency_id": sale_order.currency_id.id,
-                "amount": sale_order.amount_total,
+                "company_id": repair.company_id.id,
+                "currency_id": repair.currency_id.id,
+                "amount": amount,
                 "user_id": self.env.uid,
                 "order_uuid": (order_uuid or "")[:64] or False,
             }
@@ -282,6 +295,52 @@ class PosPaymentMethod(models.Model):
             "view_mode": "form",
         }
 
+    def _rpt_branch_session(self, branch):
+        """An open session of a till of ``branch`` using this method, if any."""
+        # sudo: the receptionist taking a prepayment is not a POS user.
+        return (
+            self.env["pos.session"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "opened"),
+                    ("config_id.picking_type_id.warehouse_id", "=", branch.id),
+                    ("config_id.payment_method_ids", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _rpt_prepayment_method(self, company):
+        """The company's customer-account method counting repair prepayments.
+
+        Not offered at any till: a till order uses it for the prepaid part of
+        a repair, so that the invoice is reconciled with the prepayment.
+        """
+        # sudo: created on first use by the till flow, whoever posts.
+        Method = self.sudo().with_context(active_test=False)
+        method = Method.search(
+            [("rpt_is_prepayment", "=", True), ("company_id", "=", company.id)],
+            limit=1,
+        )
+        if not method:
+            method = Method.with_company(company).create(
+                {
+                    "name": self.env._("Repair prepayment"),
+                    "journal_id": False,
+                    "split_transactions": True,
+                    "rpt_is_prepayment": True,
+                    "company_id": company.id,
+                    # Archived: offered at no till (loaded by the POS anyway).
+                    "active": False,
+                }
+            )
+        return method
+
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return super()._load_pos_data_fields(config_id) + ["rpt_timeout"]
+        return super()._load_pos_data_fields(config_id) + [
+            "rpt_timeout",
+            "rpt_is_prepayment",
+        ]

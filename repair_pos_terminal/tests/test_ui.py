@@ -19,6 +19,12 @@ class TestTillTour(TillCase, HttpCase):
             "repair_pos_terminal_pay_ready_repair",
             login=self.cashier.login,
         )
+        # The handover check was recorded from the till, as the cashier.
+        self.assertEqual(repair.rpt_handover_result, "remark")
+        self.assertEqual(repair.rpt_handover_accessories, "Charger, case")
+        self.assertEqual(repair.rpt_handover_remark, "Small scratch on the camera glass")
+        self.assertEqual(repair.rpt_handover_condition, "Scratches on the back")
+        self.assertEqual(repair.rpt_handover_user_id, self.cashier)
         txn = repair.rpt_transaction_ids
         self.assertEqual(txn.state, "posted")
         self.assertTrue(repair.rpt_is_paid)

@@ -6,6 +6,7 @@ import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment
 import { TextInputPopup } from "@point_of_sale/app/utils/input_popups/text_input_popup";
 import { SelectionPopup } from "@point_of_sale/app/utils/input_popups/selection_popup";
 import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+import { RepairHandoverDialog } from "./repair_handover_dialog";
 
 patch(ControlButtons.prototype, {
     /** Find a ready repair (receipt barcode, number or phone) and settle it. */
@@ -48,18 +49,42 @@ patch(ControlButtons.prototype, {
             this.dialog.add(AlertDialog, { title: _t("Repair"), body: repair.refusal });
             return;
         }
+        // The handover check comes first: the client looks at the device
+        // beside what was recorded at intake, then pays.
+        const check = await makeAwaitable(this.dialog, RepairHandoverDialog, { repair });
+        if (!check) {
+            return;
+        }
+        try {
+            await this.pos.env.services.orm.call("repair.order", "rpt_record_handover", [
+                [repair.id],
+                check.condition,
+                check.accessories,
+                check.result,
+                check.remark,
+            ]);
+        } catch (error) {
+            this.dialog.add(AlertDialog, {
+                title: _t("Handover check"),
+                body: error.data?.message || error.message,
+            });
+            return;
+        }
         const saleOrder = await this.pos._getSaleOrder(repair.sale_order_id);
+        const order = this.pos.get_order();
         if (saleOrder.partner_id) {
-            this.pos.get_order().set_partner(saleOrder.partner_id);
+            order.set_partner(saleOrder.partner_id);
         }
         await this.pos.settleSO(saleOrder, false);
-        this.notification.add(
-            _t("Repair %(ref)s: condition at intake: %(condition)s; accessories: %(accessories)s", {
-                ref: repair.name,
-                condition: repair.device_condition || "-",
-                accessories: repair.accessories || "-",
-            })
+        const prepaid = repair.amount_total - repair.amount_to_pay;
+        const prepaymentMethod = this.pos.models["pos.payment.method"].find(
+            (method) => method.rpt_is_prepayment
         );
+        if (prepaid > 0 && prepaymentMethod) {
+            // The prepayment taken at intake: the till charges the remainder.
+            const line = order.add_paymentline(prepaymentMethod);
+            line.set_amount(prepaid);
+        }
     },
 });
 
