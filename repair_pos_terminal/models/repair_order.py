@@ -134,9 +134,7 @@ class RepairOrder(models.Model):
             repair.rpt_paid_amount = paid
             total = repair.sale_order_id.amount_total
             repair.rpt_is_paid = bool(
-                total
-                and paid
-                and repair.currency_id.compare_amounts(paid, total) >= 0
+                total and paid and repair.currency_id.compare_amounts(paid, total) >= 0
             )
 
     @api.depends("rpt_paid_amount", "sale_order_id.amount_total")
@@ -392,9 +390,11 @@ class RepairOrder(models.Model):
                 )
             )
         try:
-            method = self.env["pos.payment.method"].browse(
-                int(payment_method_id or 0)
-            ).exists()
+            method = (
+                self.env["pos.payment.method"]
+                .browse(int(payment_method_id or 0))
+                .exists()
+            )
         except (TypeError, ValueError):
             method = self.env["pos.payment.method"]
         if not method or method not in self._rpt_prepayment_methods():
@@ -625,9 +625,10 @@ class RepairOrder(models.Model):
             )
         self.check_access("read")
         for repair in self:
-            if not user.has_group(
-                "repair_service_center.group_sc_admin"
-            ) and repair.branch_id not in user.sc_branch_ids:
+            if (
+                not user.has_group("repair_service_center.group_sc_admin")
+                and repair.branch_id not in user.sc_branch_ids
+            ):
                 raise AccessError(
                     self.env._(
                         "You do not work in branch %(branch)s.",

@@ -97,7 +97,7 @@ class RepairPosTransaction(models.Model):
         "account.move", string="Payment Entry", readonly=True
     )
     prepayment_id = fields.Many2one(
-        "account.payment", string="Prepayment", readonly=True, index="btree_not_null"
+        "account.payment", readonly=True, index="btree_not_null"
     )
     settlement_id = fields.Many2one("repair.pos.settlement", readonly=True, index=True)
 
@@ -472,7 +472,9 @@ class RepairPosTransaction(models.Model):
         refund.add_payment(
             dict(self._rpt_payment_vals(self.amount), pos_order_id=refund.id)
         )
-        for prepaid in order.payment_ids.filtered("payment_method_id.rpt_is_prepayment"):
+        for prepaid in order.payment_ids.filtered(
+            "payment_method_id.rpt_is_prepayment"
+        ):
             # The prepaid part is not paid back: it is given back to the
             # prepayment (below), for the repair's next payment.
             refund.add_payment(
@@ -531,7 +533,9 @@ class RepairPosTransaction(models.Model):
                 line.account_id in invoice_lines.account_id and not line.reconciled
             )
         )
-        (invoice_lines.filtered(lambda line: not line.reconciled) | credit_lines).sudo().reconcile()
+        (
+            invoice_lines.filtered(lambda line: not line.reconciled) | credit_lines
+        ).sudo().reconcile()
 
     # ------------------------------------------------------------------
     # Refund

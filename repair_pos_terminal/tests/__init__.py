@@ -5,3 +5,4 @@ from . import test_ui
 from . import test_prepayment
 from . import test_handover_rule
 from . import test_query_counts
+from . import test_demo

@@ -44,29 +44,6 @@ class TestPrepayment(TillCase):
             }
         )
 
-    def _received_with_price(self, price, serial):
-        work = self.env["repair.service.work"].create(
-            {
-                "name": f"Works {serial}",
-                "categ_id": self.categ_phones.id,
-                "product_id": self.repair_product.id,
-                "list_price": price,
-                "standard_hours": 1.0,
-            }
-        )
-        return self._received_repair(
-            serial=serial,
-            service_work_ids=[Command.set(work.ids)],
-            quoted_price=price,
-        )
-
-    def _make_ready(self, repair):
-        as_engineer = repair.with_user(self.engineer)
-        as_engineer.action_sc_start_diagnosis()
-        as_engineer.action_sc_start_repair()
-        as_engineer.action_sc_set_ready()
-        self.assertEqual(repair.service_stage, "ready")
-
     def _receivable(self, move):
         return move.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
@@ -97,6 +74,7 @@ class TestPrepayment(TillCase):
         self.assertIn("Prepayment", repair.message_ids[0].body)
 
         self._make_ready(repair)
+        self.assertEqual(repair.service_stage, "ready")
         self.assertEqual(repair.rpt_amount_due, 1000.0)
         found = (
             self.env["repair.order"]
@@ -143,10 +121,13 @@ class TestPrepayment(TillCase):
         self.pos_session.close_session_from_ui()
         closing = self.pos_session.move_id
         self.assertEqual(
-            sum(closing.line_ids.mapped("debit")), sum(closing.line_ids.mapped("credit"))
+            sum(closing.line_ids.mapped("debit")),
+            sum(closing.line_ids.mapped("credit")),
         )
         self.assertFalse(
-            closing.line_ids.filtered(lambda l: l.account_id.account_type == "income")
+            closing.line_ids.filtered(
+                lambda line: line.account_id.account_type == "income"
+            )
         )
         self.assertEqual(self.pos_session.bank_payment_ids.amount, 1000.0)
 

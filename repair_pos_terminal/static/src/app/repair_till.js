@@ -89,6 +89,23 @@ patch(ControlButtons.prototype, {
 });
 
 patch(PaymentScreen.prototype, {
+    onMounted() {
+        const order = this.pos.get_order();
+        if (!order.payment_ids.some((line) => line.payment_method_id.rpt_is_prepayment)) {
+            return super.onMounted();
+        }
+        // Odoo drops the lines of methods this till does not offer; the
+        // repair's prepayment is one (counted here, taken at intake): keep it.
+        this.pos.addPendingOrder([order.id]);
+        const offered = this.pos.config.payment_method_ids.map((method) => method.id);
+        for (const line of [...order.payment_ids]) {
+            const method = line.payment_method_id;
+            if (!method.rpt_is_prepayment && !offered.includes(method.id)) {
+                line.delete({ backend: true });
+            }
+        }
+    },
+
     /** The invoice is posted on approval; its PDF stays off the till's path. */
     shouldDownloadInvoice() {
         const paidByTerminal = this.currentOrder.payment_ids.some(

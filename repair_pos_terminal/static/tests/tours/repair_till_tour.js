@@ -53,9 +53,18 @@ registry.category("web_tour.tours").add("repair_pos_terminal_pay_ready_repair", 
                 content: "The repair's client is set",
                 trigger: ".product-screen .set-partner:contains('Tour Client')",
             },
-            // The terminal is the till's only payment method: the payment
-            // screen starts it at once; once approved the till validates.
+            // The prepayment taken at intake is already a payment line: the
+            // card pays the remainder; once approved the till validates.
             ProductScreen.clickPayButton(false),
+            {
+                content: "The prepayment is counted",
+                trigger: ".paymentlines .paymentline:contains('1,000.00')",
+            },
+            {
+                content: "Pay the remainder by card",
+                trigger: ".paymentmethods .paymentmethod:contains('Card (terminal 1)')",
+                run: "click",
+            },
             ReceiptScreen.isShown(),
             {
                 content: "The terminal's slip is on the receipt",
