@@ -21,15 +21,17 @@ class TestDemoTills(TransactionCase):
             return
         company = self.env.ref("repair_service_center.demo_company")
         card = self.env.ref("repair_pos_terminal.demo_payment_method_card")
-        cash = self.env.ref("repair_pos_terminal.demo_payment_method_cash")
         self.assertEqual(card.use_payment_terminal, "repair_bridge")
         self.assertEqual(card.sudo().rpt_terminal_url, STANDIN_URL)
         self.assertEqual(card.company_id, company)
-        self.assertTrue(cash.is_cash_count)
         for xmlid, branch in (
             ("demo_pos_config_tvr", "demo_branch_tvr"),
             ("demo_pos_config_arb", "demo_branch_arb"),
         ):
+            cash = self.env.ref(
+                "repair_pos_terminal.demo_payment_method_cash_" + xmlid[-3:]
+            )
+            self.assertTrue(cash.is_cash_count)
             config = self.env.ref(f"repair_pos_terminal.{xmlid}")
             self.assertEqual(config.company_id, company)
             self.assertEqual(

@@ -41,13 +41,13 @@ class TestTillTour(TillCase, HttpCase):
         self.assertEqual(order.account_move.state, "posted")
         self.assertIn(order.account_move.payment_state, ("paid", "in_payment"))
         self.assertEqual(order.account_move.amount_residual, 0.0)
-        self.assertTrue(repair.rpt_prepayment_ids.move_id.line_ids.filtered("reconciled"))
+        self.assertTrue(
+            repair.rpt_prepayment_ids.move_id.line_ids.filtered("reconciled")
+        )
         self.assertEqual(order.amount_total, 2500.0)
         # The till's own sync of the same order added nothing.
         self.assertEqual(
             self.env["pos.order"].search_count([("uuid", "=", order.uuid)]), 1
         )
         # The card's payment and the prepaid part.
-        self.assertEqual(
-            sorted(order.payment_ids.mapped("amount")), [1000.0, 1500.0]
-        )
+        self.assertEqual(sorted(order.payment_ids.mapped("amount")), [1000.0, 1500.0])
