@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..tools.terminal_bridge import TerminalBridge, TerminalBridgeError
+from .repair_order import RPT_WRITE_KEY, RPT_WRITE_TOKEN
 
 _logger = logging.getLogger(__name__)
 
@@ -72,6 +73,34 @@ class PosPaymentMethod(models.Model):
                 raise ValidationError(
                     self.env._("The terminal timeout must be 1 to 300 seconds.")
                 )
+
+    def _rpt_refuse_prepayment_flag(self, vals):
+        # The flag exempts a method from the till's own check of its payment
+        # methods: set by _rpt_prepayment_method only.
+        if (
+            "rpt_is_prepayment" in vals
+            and self.env.context.get(RPT_WRITE_KEY) is not RPT_WRITE_TOKEN
+        ):
+            _logger.info(
+                "Refused rpt_is_prepayment on payment methods %s by uid %s",
+                self.ids,
+                self.env.uid,
+            )
+            raise UserError(
+                self.env._(
+                    "The repair prepayment method is made by the service center itself."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._rpt_refuse_prepayment_flag(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._rpt_refuse_prepayment_flag(vals)
+        return super().write(vals)
 
     def _rpt_bridge(self):
         self.ensure_one()
@@ -325,16 +354,20 @@ class PosPaymentMethod(models.Model):
             limit=1,
         )
         if not method:
-            method = Method.with_company(company).create(
-                {
-                    "name": self.env._("Repair prepayment"),
-                    "journal_id": False,
-                    "split_transactions": True,
-                    "rpt_is_prepayment": True,
-                    "company_id": company.id,
-                    # Archived: offered at no till (loaded by the POS anyway).
-                    "active": False,
-                }
+            method = (
+                Method.with_company(company)
+                .with_context(**{RPT_WRITE_KEY: RPT_WRITE_TOKEN})
+                .create(
+                    {
+                        "name": self.env._("Repair prepayment"),
+                        "journal_id": False,
+                        "split_transactions": True,
+                        "rpt_is_prepayment": True,
+                        "company_id": company.id,
+                        # Archived: offered at no till (loaded by the POS anyway).
+                        "active": False,
+                    }
+                )
             )
         return method
 

@@ -449,6 +449,7 @@ class RepairOrder(models.Model):
             self.env["account.payment"]
             .sudo()
             .with_company(self.company_id)
+            .with_context(**{RPT_WRITE_KEY: RPT_WRITE_TOKEN})
             .create(
                 {
                     "payment_type": "inbound",
@@ -463,6 +464,7 @@ class RepairOrder(models.Model):
                 }
             )
         )
+        payment = payment.with_context(**{RPT_WRITE_KEY: None})
         payment.action_post()
         if transaction:
             payment.move_id.line_ids.write(transaction._rpt_move_line_vals())

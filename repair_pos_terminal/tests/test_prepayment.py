@@ -7,6 +7,7 @@ from odoo.tests import tagged
 from .common import TillCase
 
 REPAIR_LOGGER = "odoo.addons.repair_pos_terminal.models.repair_order"
+PAYMENT_LOGGER = "odoo.addons.repair_pos_terminal.models.account_payment"
 
 
 @tagged("post_install", "-at_install")
@@ -246,3 +247,36 @@ class TestPrepayment(TillCase):
         action = wizard.action_confirm()
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(repair.rpt_prepaid_amount, 200.0)
+
+    def test_links_are_made_by_the_flow_only(self):
+        """A payment linked by hand would make the repair look paid."""
+        repair = self._ready_repair(800.0, "SN-PRE-FORGE")
+        payment_vals = {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": self.client.id,
+            "amount": 800.0,
+            "journal_id": self.cash_journal.id,
+        }
+        Payment = self.env["account.payment"]
+        for context in ({}, {"rpt_write": True}):
+            with (
+                self.assertLogs(PAYMENT_LOGGER, logging.INFO),
+                self.assertRaisesRegex(UserError, "Take Prepayment"),
+            ):
+                Payment.with_context(**context).create(
+                    dict(payment_vals, rpt_repair_id=repair.id)
+                )
+        payment = Payment.create(payment_vals)
+        with self.assertRaisesRegex(UserError, "Take Prepayment"):
+            payment.write({"rpt_repair_id": repair.id})
+        self.assertFalse(repair.rpt_prepayment_ids)
+        with self.assertRaisesRegex(UserError, "not paid"):
+            repair.with_user(self.receptionist).action_sc_deliver()
+        # Nor is a till's method turned into the prepayment method.
+        with self.assertRaisesRegex(UserError, "service center itself"):
+            self.cash_method.write({"rpt_is_prepayment": True})
+        with self.assertRaisesRegex(UserError, "service center itself"):
+            self.env["pos.payment.method"].create(
+                {"name": "Forged", "rpt_is_prepayment": True}
+            )
