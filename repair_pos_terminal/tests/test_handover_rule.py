@@ -91,3 +91,27 @@ class TestHandoverRequiresPaid(TillCase):
         self.assertFalse(repair.rpt_payment_waived)
         with self.assertRaisesRegex(UserError, "not paid"):
             repair.with_user(self.receptionist).action_sc_deliver()
+
+    def test_handover_check_at_the_till_by_branch(self):
+        repair = self._ready_repair(600.0, "SN-CHECK-TILL")
+        with self.assertRaises(AccessError):
+            repair.with_user(self.cashier_b).rpt_record_handover(
+                "ok", "Charger", "accepted"
+            )
+        with self.assertRaises(AccessError):
+            repair.with_user(self.engineer).rpt_record_handover(
+                "ok", "Charger", "accepted"
+            )
+        with self.assertRaisesRegex(UserError, "2000"):
+            repair.with_user(self.cashier).rpt_record_handover(
+                "x" * 2001, "Charger", "accepted"
+            )
+        with self.assertRaisesRegex(UserError, "accepts"):
+            repair.with_user(self.cashier).rpt_record_handover("ok", "Charger", "maybe")
+        self.assertFalse(repair.rpt_handover_result)
+        repair.with_user(self.cashier).rpt_record_handover(
+            "As received", "Charger", "accepted"
+        )
+        self.assertEqual(repair.rpt_handover_result, "accepted")
+        self.assertEqual(repair.rpt_handover_user_id, self.cashier)
+        self.assertIn("Handover check", repair.message_ids[0].body)

@@ -7,6 +7,7 @@ from odoo.tests import tagged
 from .common import TillCase
 
 REPAIR_LOGGER = "odoo.addons.repair_pos_terminal.models.repair_order"
+BRIDGE_LOGGER = "odoo.addons.repair_pos_terminal.tools.terminal_bridge"
 PAYMENT_LOGGER = "odoo.addons.repair_pos_terminal.models.account_payment"
 
 
@@ -280,3 +281,27 @@ class TestPrepayment(TillCase):
             self.env["pos.payment.method"].create(
                 {"name": "Forged", "rpt_is_prepayment": True}
             )
+
+    def test_card_prepayment_timeout_recovered(self):
+        repair = self._received_with_price(2500.0, "SN-PRE-SLOW")
+        with self.assertLogs(BRIDGE_LOGGER, "WARNING"):
+            result = repair.with_user(self.receptionist).rpt_take_prepayment(
+                700.08, self.card_method.id
+            )
+        self.assertEqual(result["state"], "timeout")
+        self.assertFalse(repair.rpt_prepayment_ids)
+        # While the terminal's answer is unknown, no second prepayment.
+        with self.assertRaisesRegex(UserError, "still waiting"):
+            repair.with_user(self.receptionist).rpt_take_prepayment(
+                100.0, self.cash_method.id
+            )
+        # The recovery job asks the terminal and posts the approval once.
+        Transaction = self.env["repair.pos.transaction"]
+        recovered = Transaction._cron_rpt_recover(min_age_seconds=0)
+        txn = self._txn(result)
+        self.assertIn(txn, recovered)
+        self.assertEqual(txn.state, "posted")
+        self.assertEqual(repair.rpt_prepayment_ids, txn.prepayment_id)
+        self.assertEqual(repair.rpt_prepaid_amount, 700.08)
+        self.assertFalse(Transaction._cron_rpt_recover(min_age_seconds=0))
+        self.assertEqual(len(repair.rpt_prepayment_ids), 1)
