@@ -187,7 +187,7 @@ class PosPaymentMethod(models.Model):
                 )
             )
         if repair.rpt_is_paid or (
-            repair.sale_order_id and repair._rpt_amount_to_pay() <= 0
+            repair.sale_order_id.amount_total > 0 and repair._rpt_amount_to_pay() <= 0
         ):
             raise UserError(
                 self.env._("Repair %(ref)s is already paid.", ref=repair.name)

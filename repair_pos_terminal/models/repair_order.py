@@ -566,7 +566,7 @@ class RepairOrder(models.Model):
                 ref=self.name,
                 stage=self._sc_stage_label(self.service_stage),
             )
-        if not self.sale_order_id:
+        if self.currency_id.compare_amounts(self.sale_order_id.amount_total, 0.0) <= 0:
             return self.env._("Repair %(ref)s has nothing to pay.", ref=self.name)
         if self.rpt_is_paid or self._rpt_amount_to_pay() <= 0:
             return self.env._("Repair %(ref)s is already paid.", ref=self.name)

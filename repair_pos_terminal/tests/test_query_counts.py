@@ -41,10 +41,10 @@ class TestPaymentQueryCounts(TillCase):
 
 
 # The proxy's ``prepare`` (rights, branch, repair checks, the row written).
-PREPARE_QUERIES = 31
+PREPARE_QUERIES = 34
 # Invoice + payment entry posted and reconciled through Odoo's invoiced-order
 # path; Odoo's own ``sync_from_ui`` with ``to_invoice`` takes about 275 (see
 # benchmarks/README.md).
-APPROVAL_QUERIES = 262
+APPROVAL_QUERIES = 259
 # A repeated status call on a posted payment: checks only, no terminal call.
 STATUS_QUERIES = 17
