@@ -22,11 +22,15 @@
         "security/ir.model.access.csv",
         "data/repair_pos_terminal_data.xml",
         "wizards/repair_handover_wizard_views.xml",
+        "wizards/repair_prepayment_wizard_views.xml",
         "views/pos_payment_method_views.xml",
         "views/repair_pos_transaction_views.xml",
         "views/repair_pos_settlement_views.xml",
         "views/repair_order_views.xml",
         "views/repair_pos_terminal_menus.xml",
+    ],
+    "demo": [
+        "demo/repair_pos_terminal_demo.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

@@ -91,8 +91,10 @@ class TestSeedFlow(ServiceCenterCase):
             self.assertEqual(repair.amount_total, repair.sale_order_id.amount_total)
             self.assertGreater(repair.amount_total, 2500.0)
 
-        # 4. Handover: the receptionist finds the device and gives it back.
+        # 4. Handover: the client pays, the receptionist finds the device and
+        # gives it back.
         with freeze_time("2026-03-12 15:00:00"):
+            self._pay_repair(repair)
             repair.with_user(self.receptionist).action_sc_deliver()
         self.assertEqual(repair.service_stage, "delivered")
         self.assertFalse(self._device_quant(repair))

@@ -1,4 +1,5 @@
 from . import account_move_line
+from . import account_payment
 from . import pos_payment
 from . import pos_payment_method
 from . import pos_order

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PosPayment(models.Model):
@@ -10,6 +10,15 @@ class PosPayment(models.Model):
         readonly=True,
         index="btree_not_null",
     )
+
+    @api.constrains("payment_method_id")
+    def _check_payment_method_id(self):
+        # The repair prepayment's method is offered at no till: a till order
+        # uses it only for the prepaid part of a repair (server side).
+        return super(
+            PosPayment,
+            self.filtered(lambda p: not p.payment_method_id.rpt_is_prepayment),
+        )._check_payment_method_id()
 
     def _create_payment_moves(self, is_reverse=False):
         moves = super()._create_payment_moves(is_reverse=is_reverse)
@@ -23,12 +32,6 @@ class PosPayment(models.Model):
                 terminal=txn.terminal_id or "",
             )
             payment.account_move_id.line_ids.write(
-                {
-                    "name": label,
-                    "rpt_rrn": txn.rrn,
-                    "rpt_auth_code": txn.auth_code,
-                    "rpt_masked_pan": txn.masked_pan,
-                    "rpt_terminal_id": txn.terminal_id,
-                }
+                dict(txn._rpt_move_line_vals(), name=label)
             )
         return moves

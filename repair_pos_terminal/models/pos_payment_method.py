@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..tools.terminal_bridge import TerminalBridge, TerminalBridgeError
+from .repair_order import RPT_WRITE_KEY, RPT_WRITE_TOKEN
 
 _logger = logging.getLogger(__name__)
 
@@ -44,6 +45,12 @@ class PosPaymentMethod(models.Model):
         help="How long the server waits for the terminal's answer to a sale "
         "(the client needs time to present the card).",
     )
+    rpt_is_prepayment = fields.Boolean(
+        string="Repair Prepayments",
+        readonly=True,
+        help="Technical: the customer-account method by which a till order "
+        "counts the repair's prepayment (posted at intake).",
+    )
     rpt_transaction_ids = fields.One2many(
         "repair.pos.transaction",
         "payment_method_id",
@@ -66,6 +73,34 @@ class PosPaymentMethod(models.Model):
                 raise ValidationError(
                     self.env._("The terminal timeout must be 1 to 300 seconds.")
                 )
+
+    def _rpt_refuse_prepayment_flag(self, vals):
+        # The flag exempts a method from the till's own check of its payment
+        # methods: set by _rpt_prepayment_method only.
+        if (
+            "rpt_is_prepayment" in vals
+            and self.env.context.get(RPT_WRITE_KEY) is not RPT_WRITE_TOKEN
+        ):
+            _logger.info(
+                "Refused rpt_is_prepayment on payment methods %s by uid %s",
+                self.ids,
+                self.env.uid,
+            )
+            raise UserError(
+                self.env._(
+                    "The repair prepayment method is made by the service center itself."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._rpt_refuse_prepayment_flag(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._rpt_refuse_prepayment_flag(vals)
+        return super().write(vals)
 
     def _rpt_bridge(self):
         self.ensure_one()
@@ -151,7 +186,9 @@ class PosPaymentMethod(models.Model):
                     stage=repair._sc_stage_label(repair.service_stage),
                 )
             )
-        if repair.rpt_is_paid:
+        if repair.rpt_is_paid or (
+            repair.sale_order_id.amount_total > 0 and repair._rpt_amount_to_pay() <= 0
+        ):
             raise UserError(
                 self.env._("Repair %(ref)s is already paid.", ref=repair.name)
             )
@@ -235,23 +272,28 @@ class PosPaymentMethod(models.Model):
             )
         return Repair
 
-    def _rpt_create_transaction(self, session, repair, ecr_txn_id, data):
+    def _rpt_create_transaction(
+        self, session, repair, ecr_txn_id, data, kind="sale", amount=None
+    ):
         Transaction = self.env["repair.pos.transaction"]
         order_uuid = data.get("order_uuid")
         if order_uuid and not isinstance(order_uuid, str):
             order_uuid = False
-        sale_order = repair.sale_order_id
+        if amount is None:
+            # The price less the prepayments (and anything else that paid it).
+            amount = repair._rpt_amount_to_pay()
         # sudo: see repair.pos.transaction._rpt_write (audit trail).
         txn = Transaction.sudo().create(
             {
                 "name": ecr_txn_id or Transaction._rpt_new_ecr_txn_id(),
+                "kind": kind,
                 "payment_method_id": self.id,
                 "session_id": session.id,
                 "branch_id": repair.branch_id.id,
                 "repair_id": repair.id,
-                "company_id": session.company_id.id,
-                "currency_id": sale_order.currency_id.id,
-                "amount": sale_order.amount_total,
+                "company_id": repair.company_id.id,
+                "currency_id": repair.currency_id.id,
+                "amount": amount,
                 "user_id": self.env.uid,
                 "order_uuid": (order_uuid or "")[:64] or False,
             }
@@ -282,6 +324,56 @@ class PosPaymentMethod(models.Model):
             "view_mode": "form",
         }
 
+    def _rpt_branch_session(self, branch):
+        """An open session of a till of ``branch`` using this method, if any."""
+        # sudo: the receptionist taking a prepayment is not a POS user.
+        return (
+            self.env["pos.session"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "opened"),
+                    ("config_id.picking_type_id.warehouse_id", "=", branch.id),
+                    ("config_id.payment_method_ids", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _rpt_prepayment_method(self, company):
+        """The company's customer-account method counting repair prepayments.
+
+        Not offered at any till: a till order uses it for the prepaid part of
+        a repair, so that the invoice is reconciled with the prepayment.
+        """
+        # sudo: created on first use by the till flow, whoever posts.
+        Method = self.sudo().with_context(active_test=False)
+        method = Method.search(
+            [("rpt_is_prepayment", "=", True), ("company_id", "=", company.id)],
+            limit=1,
+        )
+        if not method:
+            method = (
+                Method.with_company(company)
+                .with_context(**{RPT_WRITE_KEY: RPT_WRITE_TOKEN})
+                .create(
+                    {
+                        "name": self.env._("Repair prepayment"),
+                        "journal_id": False,
+                        "split_transactions": True,
+                        "rpt_is_prepayment": True,
+                        "company_id": company.id,
+                        # Archived: offered at no till (loaded by the POS anyway).
+                        "active": False,
+                    }
+                )
+            )
+        return method
+
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return super()._load_pos_data_fields(config_id) + ["rpt_timeout"]
+        return super()._load_pos_data_fields(config_id) + [
+            "rpt_timeout",
+            "rpt_is_prepayment",
+        ]

@@ -48,7 +48,10 @@ class RepairPosSettlement(models.Model):
                 ("state", "in", ("posted", "refunded")),
             ]
         )
-        posted_by_key = {(t.kind, t.rrn): t for t in posted}
+        # A prepayment at intake is a sale for the terminal.
+        posted_by_key = {
+            ("sale" if t.kind == "prepayment" else t.kind, t.rrn): t for t in posted
+        }
         missing, unknown = [], []
         seen = set()
         for row in answer["transactions"]:
@@ -61,7 +64,9 @@ class RepairPosSettlement(models.Model):
             seen.add(key)
             if currency.compare_amounts(txn.amount, row["amount_minor"] / factor):
                 unknown.append(row)
-        missing = posted.filtered(lambda t: (t.kind, t.rrn) not in seen)
+        missing = posted.filtered(
+            lambda t: ("sale" if t.kind == "prepayment" else t.kind, t.rrn) not in seen
+        )
         terminal_total = answer["total_minor"] / factor
         posted_total = sum(posted.mapped("amount"))
         difference = currency.round(terminal_total - posted_total)

@@ -36,7 +36,7 @@ class RepairPosTransaction(models.Model):
         string="ECR Transaction", required=True, readonly=True, index=True, copy=False
     )
     kind = fields.Selection(
-        [("sale", "Sale"), ("refund", "Refund")],
+        [("sale", "Sale"), ("refund", "Refund"), ("prepayment", "Prepayment")],
         required=True,
         default="sale",
         readonly=True,
@@ -96,6 +96,9 @@ class RepairPosTransaction(models.Model):
     payment_move_id = fields.Many2one(
         "account.move", string="Payment Entry", readonly=True
     )
+    prepayment_id = fields.Many2one(
+        "account.payment", readonly=True, index="btree_not_null"
+    )
     settlement_id = fields.Many2one("repair.pos.settlement", readonly=True, index=True)
 
     _sql_constraints = [
@@ -141,6 +144,16 @@ class RepairPosTransaction(models.Model):
                 [tuple(self.ids)],
             )
             self.invalidate_recordset()
+
+    def _rpt_move_line_vals(self):
+        """The terminal's data written on the journal items of the payment."""
+        self.ensure_one()
+        return {
+            "rpt_rrn": self.rrn,
+            "rpt_auth_code": self.auth_code,
+            "rpt_masked_pan": self.masked_pan,
+            "rpt_terminal_id": self.terminal_id,
+        }
 
     def _rpt_result(self):
         self.ensure_one()
@@ -282,6 +295,8 @@ class RepairPosTransaction(models.Model):
         self.ensure_one()
         if self.kind == "refund":
             return self._rpt_post_refund()
+        if self.kind == "prepayment":
+            return self._rpt_post_prepayment()
         order = self._rpt_create_pos_order()
         payment = order.payment_ids[:1]
         self._rpt_write(
@@ -301,6 +316,20 @@ class RepairPosTransaction(models.Model):
                 rrn=self.rrn,
                 invoice=order.account_move.name,
             )
+        )
+        return self
+
+    def _rpt_post_prepayment(self):
+        payment = self.repair_id._rpt_post_prepayment(
+            self.amount, self.payment_method_id.journal_id, transaction=self
+        )
+        self._rpt_write(
+            {
+                "state": "posted",
+                "prepayment_id": payment.id,
+                "payment_move_id": payment.move_id.id,
+                "date_done": fields.Datetime.now(),
+            }
         )
         return self
 
@@ -357,6 +386,25 @@ class RepairPosTransaction(models.Model):
             )
         order_uuid = self.order_uuid or str(uuid.uuid4())
         payments = [(0, 0, self._rpt_payment_vals(self.amount))]
+        prepaid = self.currency_id.round(sale_order.amount_total - self.amount)
+        if self.currency_id.compare_amounts(prepaid, 0.0) > 0:
+            # The prepaid part: counted by the customer-account method, the
+            # invoice is then reconciled with the prepayment itself.
+            method = self.env["pos.payment.method"]._rpt_prepayment_method(
+                self.company_id
+            )
+            payments.append(
+                (
+                    0,
+                    0,
+                    {
+                        "amount": prepaid,
+                        "payment_method_id": method.id,
+                        "name": fields.Datetime.to_string(fields.Datetime.now()),
+                        "payment_status": "done",
+                    },
+                )
+            )
         if self.order_uuid and self.env["pos.order"].sudo().search_count(
             [("uuid", "=", order_uuid), ("state", "=", "draft")], limit=1
         ):
@@ -376,7 +424,7 @@ class RepairPosTransaction(models.Model):
             "sequence_number": 0,
             "lines": lines,
             "payment_ids": payments,
-            "amount_paid": self.amount,
+            "amount_paid": sale_order.amount_total,
             "amount_return": 0.0,
             "amount_tax": sale_order.amount_tax,
             "amount_total": sale_order.amount_total,
@@ -412,6 +460,7 @@ class RepairPosTransaction(models.Model):
                     ref=self.name,
                 )
             )
+        self.repair_id._rpt_reconcile_prepayments(order.account_move)
         return order
 
     def _rpt_post_refund(self):
@@ -423,10 +472,25 @@ class RepairPosTransaction(models.Model):
         refund.add_payment(
             dict(self._rpt_payment_vals(self.amount), pos_order_id=refund.id)
         )
+        for prepaid in order.payment_ids.filtered(
+            "payment_method_id.rpt_is_prepayment"
+        ):
+            # The prepaid part is not paid back: it is given back to the
+            # prepayment (below), for the repair's next payment.
+            refund.add_payment(
+                {
+                    "pos_order_id": refund.id,
+                    "amount": -prepaid.amount,
+                    "payment_method_id": prepaid.payment_method_id.id,
+                    "name": fields.Datetime.to_string(fields.Datetime.now()),
+                    "payment_status": "done",
+                }
+            )
         refund.to_invoice = True
         refund.action_pos_order_paid()
         refund._create_order_picking()
         refund._generate_pos_order_invoice()
+        self._rpt_release_prepayments(order.account_move, refund.account_move)
         self._rpt_write(
             {
                 "state": "posted",
@@ -445,6 +509,33 @@ class RepairPosTransaction(models.Model):
             )
         )
         return self
+
+    def _rpt_release_prepayments(self, invoice, credit_note):
+        """Give the prepayments used on ``invoice`` back to the repair.
+
+        The credit note settles the invoice's prepaid part instead, so the
+        prepayment is open again (counted at the repair's next payment) and
+        both documents end with nothing due.
+        """
+        prepayment_lines = self.repair_id.sudo().rpt_prepayment_ids.move_id.line_ids
+        invoice_lines = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        partials = (invoice_lines.matched_credit_ids).filtered(
+            lambda p: p.credit_move_id in prepayment_lines
+        )
+        if not partials:
+            return
+        # sudo: posted by the refund flow (see _rpt_post_refund).
+        partials.sudo().unlink()
+        credit_lines = credit_note.line_ids.filtered(
+            lambda line: (
+                line.account_id in invoice_lines.account_id and not line.reconciled
+            )
+        )
+        (
+            invoice_lines.filtered(lambda line: not line.reconciled) | credit_lines
+        ).sudo().reconcile()
 
     # ------------------------------------------------------------------
     # Refund

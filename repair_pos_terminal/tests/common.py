@@ -116,8 +116,8 @@ class TillCase(ServiceCenterCase, _RubCompanyCase):
         cls.pos_session.set_opening_control(0, None)
 
     @classmethod
-    def _ready_repair(cls, price, serial, **vals):
-        """A repair of branch A, finished, with its quotation for ``price``."""
+    def _received_with_price(cls, price, serial, **vals):
+        """A received repair of branch A whose catalog work costs ``price``."""
         work = cls.env["repair.service.work"].create(
             {
                 "name": f"Works {serial}",
@@ -127,14 +127,23 @@ class TillCase(ServiceCenterCase, _RubCompanyCase):
                 "standard_hours": 1.0,
             }
         )
-        repair = cls._received_repair(
+        vals.setdefault("quoted_price", price)
+        return cls._received_repair(
             serial=serial, service_work_ids=[Command.set(work.ids)], **vals
         )
+
+    @classmethod
+    def _make_ready(cls, repair):
         as_engineer = repair.with_user(cls.engineer)
         as_engineer.action_sc_start_diagnosis()
         as_engineer.action_sc_start_repair()
         as_engineer.action_sc_set_ready()
         return repair
+
+    @classmethod
+    def _ready_repair(cls, price, serial, **vals):
+        """A repair of branch A, finished, with its quotation for ``price``."""
+        return cls._make_ready(cls._received_with_price(price, serial, **vals))
 
     def _pay(self, repair, user=None, **data):
         return self.card_method.with_user(user or self.cashier).rpt_terminal_request(

@@ -38,18 +38,18 @@ class TestHandover(ServiceCenterCase):
         repair = self._ready("SN-HAND-2")
         as_reception = repair.with_user(self.receptionist)
         with self.assertRaisesRegex(UserError, "remark"):
-            as_reception._rpt_record_handover("ok", "Charger", "remark", " ")
-        as_reception._rpt_record_handover(
+            as_reception.rpt_record_handover("ok", "Charger", "remark", " ")
+        as_reception.rpt_record_handover(
             "New scratch on the frame", "Charger", "remark", "Scratch not there before"
         )
         self.assertEqual(repair.rpt_handover_result, "remark")
         self.assertEqual(repair.rpt_handover_remark, "Scratch not there before")
         with self.assertRaises(AccessError):
-            repair.with_user(self.engineer)._rpt_record_handover(
+            repair.with_user(self.engineer).rpt_record_handover(
                 "ok", "Charger", "accepted", False
             )
         received = self._received_repair(serial="SN-HAND-3")
         with self.assertRaisesRegex(UserError, "not ready"):
-            received.with_user(self.receptionist)._rpt_record_handover(
+            received.with_user(self.receptionist).rpt_record_handover(
                 "ok", "", "accepted", False
             )

@@ -41,7 +41,7 @@ class RepairHandoverWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.repair_id._rpt_record_handover(
+        self.repair_id.rpt_record_handover(
             self.condition, self.accessories, self.result, self.remark
         )
         return {"type": "ir.actions.act_window_close"}

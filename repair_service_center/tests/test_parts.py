@@ -125,6 +125,7 @@ class TestPartsAndHandover(ServiceCenterCase):
             ["Screen replacement service", "Test Phone X screen"],
         )
         self.assertEqual(repair.amount_total, repair.sale_order_id.amount_total)
+        self._pay_repair(repair)
         repair.with_user(self.receptionist).action_sc_deliver()
         self.assertEqual(repair.service_stage, "delivered")
         self.assertFalse(self._device_quant(repair))

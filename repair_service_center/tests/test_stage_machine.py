@@ -69,6 +69,7 @@ class TestStageMachine(ServiceCenterCase):
         repair.with_user(self.engineer).action_sc_set_ready()
         if stage == "ready":
             return repair
+        self._pay_repair(repair)
         repair.with_user(self.receptionist).action_sc_deliver()
         return repair
 
@@ -211,6 +212,8 @@ class TestStageMachine(ServiceCenterCase):
             (self.receptionist, "delivered"),
         ]
         for user, stage in steps:
+            if stage == "delivered":
+                self._pay_repair(repair)
             repair.with_user(user).action_sc_transition(stage)
             self.assertEqual(repair.service_stage, stage)
             self._assert_pair(repair, stage)

@@ -6,6 +6,7 @@ import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment
 import { TextInputPopup } from "@point_of_sale/app/utils/input_popups/text_input_popup";
 import { SelectionPopup } from "@point_of_sale/app/utils/input_popups/selection_popup";
 import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+import { RepairHandoverDialog } from "./repair_handover_dialog";
 
 patch(ControlButtons.prototype, {
     /** Find a ready repair (receipt barcode, number or phone) and settle it. */
@@ -48,22 +49,63 @@ patch(ControlButtons.prototype, {
             this.dialog.add(AlertDialog, { title: _t("Repair"), body: repair.refusal });
             return;
         }
+        // The handover check comes first: the client looks at the device
+        // beside what was recorded at intake, then pays.
+        const check = await makeAwaitable(this.dialog, RepairHandoverDialog, { repair });
+        if (!check) {
+            return;
+        }
+        try {
+            await this.pos.env.services.orm.call("repair.order", "rpt_record_handover", [
+                [repair.id],
+                check.condition,
+                check.accessories,
+                check.result,
+                check.remark,
+            ]);
+        } catch (error) {
+            this.dialog.add(AlertDialog, {
+                title: _t("Handover check"),
+                body: error.data?.message || error.message,
+            });
+            return;
+        }
         const saleOrder = await this.pos._getSaleOrder(repair.sale_order_id);
+        const order = this.pos.get_order();
         if (saleOrder.partner_id) {
-            this.pos.get_order().set_partner(saleOrder.partner_id);
+            order.set_partner(saleOrder.partner_id);
         }
         await this.pos.settleSO(saleOrder, false);
-        this.notification.add(
-            _t("Repair %(ref)s: condition at intake: %(condition)s; accessories: %(accessories)s", {
-                ref: repair.name,
-                condition: repair.device_condition || "-",
-                accessories: repair.accessories || "-",
-            })
+        const prepaid = repair.amount_total - repair.amount_to_pay;
+        const prepaymentMethod = this.pos.models["pos.payment.method"].find(
+            (method) => method.rpt_is_prepayment
         );
+        if (prepaid > 0 && prepaymentMethod) {
+            // The prepayment taken at intake: the till charges the remainder.
+            const line = order.add_paymentline(prepaymentMethod);
+            line.set_amount(prepaid);
+        }
     },
 });
 
 patch(PaymentScreen.prototype, {
+    onMounted() {
+        const order = this.pos.get_order();
+        if (!order.payment_ids.some((line) => line.payment_method_id.rpt_is_prepayment)) {
+            return super.onMounted();
+        }
+        // Odoo drops the lines of methods this till does not offer; the
+        // repair's prepayment is one (counted here, taken at intake): keep it.
+        this.pos.addPendingOrder([order.id]);
+        const offered = this.pos.config.payment_method_ids.map((method) => method.id);
+        for (const line of [...order.payment_ids]) {
+            const method = line.payment_method_id;
+            if (!method.rpt_is_prepayment && !offered.includes(method.id)) {
+                line.delete({ backend: true });
+            }
+        }
+    },
+
     /** The invoice is posted on approval; its PDF stays off the till's path. */
     shouldDownloadInvoice() {
         const paidByTerminal = this.currentOrder.payment_ids.some(
