@@ -1,7 +1,9 @@
 # Copyright 2026 Repair Service Center Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import socket
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -12,6 +14,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..models.sms_sms import SmsSms
 from .common import StandinMixin
+from .standins.sms_gateways import SECRET
 
 PROVIDERS = ("smsru", "smsc", "smsaero", "twilio")
 
@@ -214,3 +217,32 @@ class TestGateways(StandinMixin, TransactionCase):
         with self.assertRaisesRegex(Exception, "already has a default"):
             self.gateways["smsc"].is_default = True
             self.env.flush_all()
+
+    @freeze_time(datetime(2026, 3, 2, 9, 0))  # a Monday, noon in Moscow
+    def test_demo_gateway_fails_gracefully_when_nothing_listens(self):
+        demo = self.env.ref("repair_sms.demo_gateway_standin", False)
+        if not demo:
+            self.skipTest("installed without demo data")
+        # Local, and the stand-in's key: nothing real, nothing secret.
+        self.assertEqual(urlsplit(demo.endpoint).hostname, "127.0.0.1")
+        self.assertEqual(demo.secret, SECRET)
+        ready = self.env.ref("repair_service_center.demo_repair_tvr_ready")
+        note = ready.sc_sms_notification_ids.filtered(lambda n: n.kind == "ready")
+        self.assertEqual(len(note), 1, "the demo's ready repair owes its SMS")
+        # Whatever runs on the demo's port here, point it at a closed one.
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            closed = "http://127.0.0.1:%s" % sock.getsockname()[1]
+        demo.write({"endpoint": closed, "is_default": True})
+        self.env["repair.sms.notification"]._sc_render_pending()
+        sms = self.env["sms.sms"].search([("uuid", "=", note.sms_uuid)])
+        self.assertEqual(sms.sc_gateway_id, demo)
+        self.env["sms.sms"]._process_queue(ids=sms.ids)
+        self.assertEqual(sms.state, "outgoing", "queued again, not lost")
+        self.assertEqual(
+            sms.sc_failure_reason,
+            "gateway unreachable at %s: ConnectionError" % closed,
+        )
+        self.assertEqual(note.state, "outgoing")
+        self.assertEqual(note.failure_reason, sms.sc_failure_reason)
+        self.assertTrue(sms.sc_send_after)
