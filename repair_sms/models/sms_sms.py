@@ -137,7 +137,9 @@ class SmsSms(models.Model):
         ]
         if ids:
             domain.append(("id", "in", ids))
-        due = self._sc_hold_quiet_hours(self.search(domain, limit=10000, order="id").ids)
+        due = self._sc_hold_quiet_hours(
+            self.search(domain, limit=10000, order="id").ids
+        )
         res = None
         if due:
             res = super(SmsSms, self.with_context(sc_sms_worker=True))._process_queue(
@@ -160,7 +162,9 @@ class SmsSms(models.Model):
         ):
             release = branch._sc_sms_release_time(now)
             if release > now:
-                rows = self.search([("id", "in", ids), ("sc_branch_id", "=", branch.id)])
+                rows = self.search(
+                    [("id", "in", ids), ("sc_branch_id", "=", branch.id)]
+                )
                 rows.write({"sc_send_after": release})
                 rows._sc_sync_notifications()
                 held.update(rows.ids)

@@ -160,9 +160,12 @@ class TestCallbacks(StandinMixin, HttpCase):
             "empty": {"token": None, "X-Twilio-Signature": ""},
         }
         for name, kwargs in cases.items():
-            with self.subTest(name), self.assertLogs(
-                "odoo.addons.repair_sms.controllers.main", "WARNING"
-            ) as logs:
+            with (
+                self.subTest(name),
+                self.assertLogs(
+                    "odoo.addons.repair_sms.controllers.main", "WARNING"
+                ) as logs,
+            ):
                 response = self._twilio_post(self._url(gateway), params, **kwargs)
             self.assertEqual(response.status_code, 403)
             self.assertIn("signature", logs.output[0])

@@ -80,9 +80,7 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
         self.assertFalse(repair.promised_date or repair.date_deadline)
         note = self._notes(repair, "received")
         self.assertNotIn("—", note.body)
-        self.assertIn(
-            "Promised date: we will tell you after the diagnosis.", note.body
-        )
+        self.assertIn("Promised date: we will tell you after the diagnosis.", note.body)
 
     def _russian(self):
         """A Russian client; the addon's Russian texts loaded."""
@@ -271,7 +269,9 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
         _repair, note, sms = self._failed_stage_sms("SN-S16")
         action = sms.resend_failed()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("1 out of the 1 selected SMS are back", action["params"]["message"])
+        self.assertIn(
+            "1 out of the 1 selected SMS are back", action["params"]["message"]
+        )
         self.assertEqual((sms.state, sms.sc_attempts), ("outgoing", 0))
         self.assertFalse(sms.failure_type)
         self.assertEqual(note.state, "outgoing")
@@ -305,7 +305,9 @@ class TestStageSms(StandinMixin, ServiceCenterCase):
             action = wizard.action_resend()
             self.assertEqual(action["params"]["type"], "success")
             self.assertIn("wait for the end", action["params"]["message"])
-            self.assertEqual(action["params"]["next"]["type"], "ir.actions.act_window_close")
+            self.assertEqual(
+                action["params"]["next"]["type"], "ir.actions.act_window_close"
+            )
             new = self.env["sms.sms"].search(
                 [("mail_message_id", "=", message.id), ("id", "!=", sms.id)]
             )

@@ -15,6 +15,8 @@ Account SID ``ACstandin``. Magic numbers (last four digits):
 - ``0013``: accepted, then reported undelivered;
 - anything else: accepted, then delivered.
 
+The sender name ``NOTAPPROVED`` is refused as not approved by the provider.
+
 Run by hand for a demo::
 
     python3 repair_sms/tests/standins/sms_gateways.py --port 8899
@@ -37,6 +39,8 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
+import signal
 import socket
 import sys
 import threading
@@ -47,6 +51,7 @@ from urllib.request import Request, urlopen
 
 SECRET = "standin-key"
 TWILIO_SID = "ACstandin"
+UNAPPROVED = "NOTAPPROVED"
 
 
 def twilio_signature(auth_token, url, params):
@@ -65,6 +70,9 @@ class StandinState:
         self.fail_kind = "500"
         self.slow_seconds = 0.0
         self.balance = 1234.5
+        # A process to kill right after the next accepted message, before
+        # the answer: a worker that dies between acceptance and its commit.
+        self.kill_pid = None
         self._ids = itertools.count(1000)
 
     def reset(self):
@@ -90,6 +98,9 @@ class StandinState:
                 **extra,
             }
             self.messages.append(message)
+            if self.kill_pid:
+                os.kill(self.kill_pid, signal.SIGKILL)
+                self.kill_pid = None
             return message
 
     def find(self, message_id):
@@ -230,6 +241,11 @@ class StandinHandler(BaseHTTPRequestHandler):
             return self._reply(200, {"status": "OK", "status_code": 100, "sms": sms})
         number = params.get("to", "")
         outcome = state.outcome(number)
+        if params.get("from") == UNAPPROVED:
+            return self._reply(
+                200,
+                {"status": "ERROR", "status_code": 204, "status_text": "sender"},
+            )
         if outcome == "nofunds":
             return self._reply(
                 200, {"status": "ERROR", "status_code": 201, "status_text": "no funds"}
@@ -276,6 +292,8 @@ class StandinHandler(BaseHTTPRequestHandler):
             )
         number = params.get("phones", "")
         outcome = state.outcome(number)
+        if params.get("sender") == UNAPPROVED:
+            return self._reply(200, {"error": "denied sender", "error_code": 6})
         if outcome == "nofunds":
             return self._reply(200, {"error": "no money", "error_code": 3})
         if outcome == "invalid":
@@ -312,6 +330,10 @@ class StandinHandler(BaseHTTPRequestHandler):
             return self._reply(200, {"success": True, "data": data})
         number = str(params.get("number", ""))
         outcome = state.outcome(number)
+        if params.get("sign") == UNAPPROVED:
+            return self._reply(
+                400, {"success": False, "data": None, "message": "Sign not approved"}
+            )
         if outcome == "nofunds":
             return self._reply(
                 400, {"success": False, "data": None, "message": "Not enough money"}
@@ -357,6 +379,10 @@ class StandinHandler(BaseHTTPRequestHandler):
             )
         number = params.get("To", "")
         outcome = state.outcome(number)
+        if params.get("From") == UNAPPROVED:
+            return self._reply(
+                400, {"code": 21606, "message": "Invalid 'From'", "status": 400}
+            )
         if outcome == "nofunds":
             return self._reply(
                 400, {"code": 20005, "message": "Account not active", "status": 400}
