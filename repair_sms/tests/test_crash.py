@@ -59,9 +59,15 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
 
     def _worker_options(self):
         options = ["--addons-path", config["addons_path"], "--log-level", "warn"]
-        for key in ("db_host", "db_port", "db_user", "db_password"):
+        for key, option in (
+            ("db_host", "--db_host"),
+            ("db_port", "--db_port"),
+            ("db_user", "--db_user"),
+            ("db_password", "--db_password"),
+            ("data_dir", "--data-dir"),
+        ):
             if config.get(key):
-                options.append("--%s=%s" % (key, config[key]))
+                options.append("%s=%s" % (option, config[key]))
         return options
 
     def test_killed_after_acceptance_sends_once(self):
