@@ -6,7 +6,9 @@
 For each target (the SMS.ru stand-in, a real Kannel with its fake SMSC):
 
 1. floor: a bare Python loop posts the same N requests to the same server over
-   one keep-alive ``requests.Session`` (the least any sender has to do);
+   one keep-alive ``requests.Session`` (the least any sender has to do): the
+   very texts Odoo sends (rendered beforehand, untimed), the same sender and
+   parameters;
 2. odoo: the whole path in Odoo: render N bodies from an ``sms.template``,
    queue them as ``sms.sms`` rows, then ``sms.sms._process_queue()`` (what the
    cron runs: reserve with ``FOR UPDATE SKIP LOCKED``, commit, send, write the
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from functools import partial
 
 import requests
 
@@ -94,31 +97,32 @@ def odoo_env(args):
 
 
 # ------------------------------------------------------------------ floors
-def floor_standin(url, numbers):
+def floor_standin(url, numbers, texts):
     session = requests.Session()
     start = time.perf_counter()
-    for index, number in enumerate(numbers):
+    for number, text in zip(numbers, texts, strict=True):
         data = {
             "api_id": sms_gateways.SECRET,
             "to": number,
-            "msg": "floor %d" % index,
+            "msg": text,
             "json": 1,
+            "from": "RSC",
         }
         answer = session.post(url + "/sms/send", data=data, timeout=10).json()
         assert answer["status"] == "OK"
     return time.perf_counter() - start
 
 
-def floor_kannel(url, numbers):
+def floor_kannel(url, numbers, texts):
     session = requests.Session()
     start = time.perf_counter()
-    for index, number in enumerate(numbers):
+    for number, text in zip(numbers, texts, strict=True):
         params = {
             "username": kannel_standin.USERNAME,
             "password": kannel_standin.PASSWORD,
             "from": "RSC",
             "to": number,
-            "text": "floor %d" % index,
+            "text": text,
             "coding": 2,
             "charset": "UTF-8",
             "dlr-mask": 31,
@@ -130,7 +134,65 @@ def floor_kannel(url, numbers):
 
 
 # -------------------------------------------------------------- odoo path
-def odoo_path(env, provider, endpoint, account, secret, count):
+def _template(env):
+    return env["sms.template"].create(
+        {
+            "name": "bench",
+            "model_id": env["ir.model"]._get_id("res.partner"),
+            "body": BODY + " {{ object.id }}",
+        }
+    )
+
+
+def _texts(template, partners, count, start=0):
+    bodies = template._render_field("body", partners.ids)
+    return [
+        "%s #%d" % (bodies[partners[index % len(partners)].id], index)
+        for index in range(start, start + count)
+    ]
+
+
+def _numbers(count, prefix="7916", start=0):
+    """Recipients: Odoo's path sends to 7916…, the floor to 7917… (the same
+    length), so that the servers' records tell them apart."""
+    return ["%s%06d5" % (prefix, index) for index in range(start, start + count)]
+
+
+def floor_texts(env, count, start=0):
+    """The texts Odoo's path will send, for the floor to post the same."""
+    partners = env["res.partner"].search([], limit=100, order="id")
+    template = _template(env)
+    texts = _texts(template, partners, count, start)
+    template.unlink()
+    return texts
+
+
+def measure(env, count, rounds, floor, odoo):
+    """Floor and Odoo's path in ``rounds`` alternating rounds of about
+    count/rounds SMS each (which one goes first alternates too), so that both
+    meet the same machine: on a shared machine the load of others changes
+    from minute to minute. Returns the sums."""
+    totals = {"floor_s": 0.0, "queue_s": 0.0, "send_s": 0.0, "total_s": 0.0}
+    totals["queries"] = 0
+    states = Counter()
+    for index in range(rounds):
+        start = count * index // rounds
+        size = count * (index + 1) // rounds - start
+        texts = floor_texts(env, size, start)
+        numbers = _numbers(size, "7917", start)
+        for step in ("floor", "odoo") if index % 2 == 0 else ("odoo", "floor"):
+            if step == "floor":
+                totals["floor_s"] += floor(numbers, texts)
+                continue
+            result = odoo(size, start)
+            for key in ("queue_s", "send_s", "total_s", "queries"):
+                totals[key] += result[key]
+            states.update(result["states"])
+    totals["states"] = dict(states)
+    return totals
+
+
+def odoo_path(env, provider, endpoint, account, secret, count, first=0):
     from odoo import sql_db
 
     gateway = env["repair.sms.gateway"].create(
@@ -144,24 +206,14 @@ def odoo_path(env, provider, endpoint, account, secret, count):
         }
     )
     partners = env["res.partner"].search([], limit=100, order="id")
-    template = env["sms.template"].create(
-        {
-            "name": "bench",
-            "model_id": env["ir.model"]._get_id("res.partner"),
-            "body": BODY + " {{ object.id }}",
-        }
-    )
+    template = _template(env)
     env.cr.commit()
     start = time.perf_counter()
-    bodies = template._render_field("body", partners.ids)
+    texts = _texts(template, partners, count, first)
     rows = env["sms.sms"].create(
         [
-            {
-                "number": "+7916%06d5" % index,
-                "body": "%s #%d" % (bodies[partners[index % len(partners)].id], index),
-                "sc_gateway_id": gateway.id,
-            }
-            for index in range(count)
+            {"number": "+" + number, "body": text, "sc_gateway_id": gateway.id}
+            for number, text in zip(_numbers(count, start=first), texts, strict=True)
         ]
     )
     env.cr.commit()
@@ -192,7 +244,7 @@ def standin_messages(url):
     return requests.get(url + "/_standin/messages", timeout=30).json()
 
 
-def run_standin(env, count):
+def run_standin(env, count, rounds):
     proc = subprocess.Popen(
         [sys.executable, os.path.join(STANDINS, "sms_gateways.py")]
         + ["--port", str(kannel_standin.free_port()), "--quiet"],
@@ -202,13 +254,17 @@ def run_standin(env, count):
     try:
         line = proc.stdout.readline()
         url = line.split(" on ")[1].split(" ")[0]
-        numbers = ["7916%06d5" % i for i in range(count)]
-        floor = floor_standin(url, numbers)
-        requests.post(url + "/_standin/reset", timeout=10)
-        result = odoo_path(env, "smsru", url, False, sms_gateways.SECRET, count)
-        texts = Counter(m["text"] for m in standin_messages(url))
+        result = measure(
+            env,
+            count,
+            rounds,
+            partial(floor_standin, url),
+            partial(odoo_path, env, "smsru", url, False, sms_gateways.SECRET),
+        )
+        texts = Counter(
+            m["text"] for m in standin_messages(url) if m["number"].startswith("7916")
+        )
         result.update(
-            floor_s=floor,
             received=sum(texts.values()),
             duplicates=sum(n - 1 for n in texts.values() if n > 1),
         )
@@ -218,29 +274,32 @@ def run_standin(env, count):
         proc.wait(10)
 
 
-def run_kannel(env, count):
+def run_kannel(env, count, rounds):
     stack = kannel_standin.KannelStack().start()
     try:
         stack.start_smsc()
-        numbers = ["7916%06d5" % i for i in range(count)]
-        floor = floor_kannel(stack.url, numbers)
-        result = odoo_path(
+        result = measure(
             env,
-            "kannel",
-            stack.url,
-            kannel_standin.USERNAME,
-            kannel_standin.PASSWORD,
             count,
+            rounds,
+            partial(floor_kannel, stack.url),
+            partial(
+                odoo_path,
+                env,
+                "kannel",
+                stack.url,
+                kannel_standin.USERNAME,
+                kannel_standin.PASSWORD,
+            ),
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            got = [m for m in stack.received() if "#" in m[2]]
+            got = [m for m in stack.received() if m[1].startswith("7916")]
             if len(got) >= count:
                 break
             time.sleep(1)
-        texts = Counter(m[2] for m in stack.received() if "#" in m[2])
+        texts = Counter(m[2] for m in stack.received() if m[1].startswith("7916"))
         result.update(
-            floor_s=floor,
             received=sum(texts.values()),
             duplicates=sum(n - 1 for n in texts.values() if n > 1),
         )
@@ -286,6 +345,12 @@ def main(argv=None):
     parser.add_argument(
         "--targets", default="standin,kannel", help="standin, kannel or both"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="alternating floor/Odoo rounds the SMS are split into",
+    )
     args = parser.parse_args(argv)
     args.addons_path = args.addons_path or default_addons_path()
     ensure_database(args)
@@ -298,7 +363,7 @@ def main(argv=None):
             if target == "kannel" and not kannel_standin.available():
                 log("Kannel is not installed: skipped")
                 continue
-            results[target] = runner(env, args.count)
+            results[target] = runner(env, args.count, args.rounds)
             log("%s: %s", target, results[target])
     finally:
         env.cr.close()

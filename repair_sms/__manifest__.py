@@ -23,5 +23,6 @@
         "views/repair_order_views.xml",
         "views/stock_warehouse_views.xml",
     ],
+    "demo": ["demo/repair_sms_demo.xml"],
     "installable": True,
 }

@@ -37,8 +37,21 @@ class RepairSmsReportController(Controller):
                 raise BadRequest() from exc
             if isinstance(body, dict):
                 data.update(body)
+        provider = gateway_sudo._provider()
+        if not provider.verify_report(
+            self._callback_urls(gateway_sudo),
+            list(request.httprequest.form.items(multi=True)),
+            request.httprequest.headers,
+        ):
+            # Neither the signature nor the token goes to the log.
+            _logger.warning(
+                "SMS delivery report of gateway %s refused: missing or wrong "
+                "signature (from %s)",
+                gateway_id,
+                request.httprequest.remote_addr,
+            )
+            raise Forbidden()
         try:
-            provider = gateway_sudo._provider()
             results = provider.parse_report(data)
         except ValueError as exc:
             _logger.info(
@@ -49,3 +62,21 @@ class RepairSmsReportController(Controller):
         return request.make_response(
             provider.report_answer(), headers=[("Content-Type", "text/plain")]
         )
+
+    @staticmethod
+    def _callback_urls(gateway_sudo):
+        """The URLs the gateway may have signed, best guess first.
+
+        The gateway was given ``<web.base.url>/repair_sms/report/…`` (see
+        ``repair.sms.gateway._report_url``), so that is what it signs; behind
+        a reverse proxy the URL this server sees differs (``--proxy-mode``
+        rebuilds it from ``X-Forwarded-Host`` and ``X-Forwarded-Proto``),
+        hence the second candidate.
+        """
+        httprequest = request.httprequest
+        tail = httprequest.path
+        if httprequest.query_string:
+            tail += "?" + httprequest.query_string.decode("latin-1")
+        base = gateway_sudo.get_base_url().rstrip("/")
+        seen = httprequest.host_url.rstrip("/")
+        return [base + tail] + ([seen + tail] if seen != base else [])

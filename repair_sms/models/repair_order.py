@@ -86,10 +86,20 @@ class RepairOrder(models.Model):
     def _sc_sms_date(self, value):
         self.ensure_one()
         if not value:
-            return "—"
+            # No promised date or deadline yet (no engineer at intake): say
+            # when the client will know instead of a dash.
+            return self.with_context(lang=self._sc_sms_lang()).env._(
+                "we will tell you after the diagnosis"
+            )
         if isinstance(value, datetime):
             value = self._sc_local_date(value)
         return format_date(self.env, value, lang_code=self._sc_sms_lang())
+
+    def _sc_sms_address(self):
+        """The branch's address on one line, without the double spaces an
+        address format leaves where a part is empty (no region)."""
+        self.ensure_one()
+        return " ".join(self._sc_branch_address().split()) if self.branch_id else ""
 
     def _sc_sms_opening_hours(self):
         self.ensure_one()
@@ -196,6 +206,7 @@ class RepairOrder(models.Model):
             {
                 "partner_id": self.partner_id.id,
                 "sc_gateway_id": gateway.id,
+                "sc_branch_id": self.branch_id.id,
                 "sc_send_after": release if held else False,
             }
         )

@@ -79,22 +79,25 @@ class RepairSmsNotification(models.Model):
             return
         by_uuid = {sms.uuid: sms for sms in sms_rows}
         failed = self.browse()
-        for (state, failure_type, reason), group in notifications.grouped(
+        for (state, failure_type, reason, send_after), group in notifications.grouped(
             lambda n: (
                 by_uuid[n.sms_uuid].state,
                 by_uuid[n.sms_uuid].failure_type,
                 by_uuid[n.sms_uuid].sc_failure_reason,
+                by_uuid[n.sms_uuid].sc_send_after,
             )
         ).items():
             if state == "error":
                 failed |= group.filtered(lambda n: n.state != "error")
-            group.write(
-                {
-                    "state": state,
-                    "failure_type": failure_type or False,
-                    "failure_reason": reason or False,
-                }
-            )
+            vals = {
+                "state": state,
+                "failure_type": failure_type or False,
+                "failure_reason": reason or False,
+            }
+            if state == "outgoing":
+                # Waiting: for the morning (quiet hours) or a retry.
+                vals["send_after"] = send_after or False
+            group.write(vals)
         failed._sc_notify_failure()
 
     def _sc_notify_failure(self):

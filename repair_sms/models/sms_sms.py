@@ -77,6 +77,14 @@ class SmsSms(models.Model):
         help="Held until then: quiet hours of the branch, or a retry's backoff.",
     )
     sc_reserved_at = fields.Datetime(string="Reserved On", readonly=True, copy=False)
+    sc_branch_id = fields.Many2one(
+        "stock.warehouse",
+        string="Branch",
+        index="btree_not_null",
+        readonly=True,
+        help="A repair's SMS: never leaves during this branch's quiet hours, "
+        "retries included.",
+    )
 
     # ------------------------------------------------------------------
     # Queue
@@ -129,7 +137,9 @@ class SmsSms(models.Model):
         ]
         if ids:
             domain.append(("id", "in", ids))
-        due = self.search(domain, limit=10000, order="id").ids
+        due = self._sc_hold_quiet_hours(
+            self.search(domain, limit=10000, order="id").ids
+        )
         res = None
         if due:
             res = super(SmsSms, self.with_context(sc_sms_worker=True))._process_queue(
@@ -137,6 +147,28 @@ class SmsSms(models.Model):
             )
         self._sc_schedule_next()
         return res
+
+    @api.model
+    def _sc_hold_quiet_hours(self, ids):
+        """Hold the branches' SMS that fall due in their quiet hours (a row
+        rendered at 20:59 that the worker reaches at 21:01, a retry, a
+        resend) until the morning; returns the ids that may leave now."""
+        if not ids:
+            return ids
+        now = fields.Datetime.now()
+        held = set()
+        for (branch,) in self._read_group(
+            [("id", "in", ids), ("sc_branch_id", "!=", False)], ["sc_branch_id"]
+        ):
+            release = branch._sc_sms_release_time(now)
+            if release > now:
+                rows = self.search(
+                    [("id", "in", ids), ("sc_branch_id", "=", branch.id)]
+                )
+                rows.write({"sc_send_after": release})
+                rows._sc_sync_notifications()
+                held.update(rows.ids)
+        return [sms_id for sms_id in ids if sms_id not in held] if held else ids
 
     @api.model
     def _sc_schedule_next(self):
@@ -250,10 +282,15 @@ class SmsSms(models.Model):
                 accepted |= sms
             elif result.state == "retry" and sms.sc_attempts < gateway.max_attempts:
                 delay = min(BACKOFF_BASE * 4 ** (sms.sc_attempts - 1), BACKOFF_CAP)
+                next_at = now + timedelta(seconds=delay)
+                if sms.sc_branch_id:
+                    # A retry that would fall in the quiet hours waits for
+                    # the morning.
+                    next_at = sms.sc_branch_id._sc_sms_release_time(next_at)
                 sms.write(
                     {
                         "state": "outgoing",
-                        "sc_send_after": now + timedelta(seconds=delay),
+                        "sc_send_after": next_at,
                         "sc_failure_reason": result.reason[:250],
                     }
                 )
@@ -283,10 +320,78 @@ class SmsSms(models.Model):
             )
         if retry:
             self._sc_schedule_next()
-        (accepted | failed)._sc_sync_notifications()
+        (accepted | failed | retry)._sc_sync_notifications()
         # Reports that arrived while the rows were still in "process".
         if accepted:
             self.env["repair.sms.report"]._sc_apply_waiting(gateway)
+
+    # ------------------------------------------------------------------
+    # Resend
+    # ------------------------------------------------------------------
+    def resend_failed(self):
+        """Odoo's "Resend" action: back into our queue, and say so.
+
+        Odoo's version sends at once and counts the rows that vanished (sent
+        through its paid service); through a gateway the rows stay and leave
+        with the queue worker, so it would report a failure for SMS that are
+        in fact queued.
+        """
+        if not self._sc_gateway_enabled():
+            return super().resend_failed()
+        to_send = self.filtered(lambda sms: sms.state == "error" and not sms.to_delete)
+        if not to_send:
+            return super().resend_failed()
+        to_send._sc_requeue()
+        return self._sc_requeued_notification(to_send, total=len(self))
+
+    def _sc_requeue(self):
+        """Put failed rows back in the queue as if new (attempts start over),
+        held for the quiet hours of their branch, and wake the worker."""
+        now = fields.Datetime.now()
+        for (branch,), rows in self.grouped(lambda sms: (sms.sc_branch_id,)).items():
+            release = branch._sc_sms_release_time(now) if branch else now
+            rows.write(
+                {
+                    "state": "outgoing",
+                    "failure_type": False,
+                    "sc_failure_reason": False,
+                    "sc_attempts": 0,
+                    "sc_reserved_at": False,
+                    "sc_send_after": release if release > now else False,
+                }
+            )
+        self.sms_tracker_id._action_update_from_sms_state("outgoing")
+        self._sc_sync_notifications()
+        self._sc_trigger_worker()
+        _logger.info("SMS %s queued again by uid %s", self.ids, self.env.uid)
+
+    @api.model
+    def _sc_requeued_notification(self, rows, total, next_action=None):
+        """The true state of resent rows, for the user who resent them."""
+        held = rows.filtered("sc_send_after")
+        message = self.env._(
+            "%(count)s out of the %(total)s selected SMS are back in the queue; "
+            "the gateway sends them within a minute.",
+            count=len(rows),
+            total=total,
+        )
+        if held:
+            message += " " + self.env._(
+                "%(count)s of them wait for the end of the branch's quiet hours "
+                "(%(time)s).",
+                count=len(held),
+                time=fields.Datetime.context_timestamp(
+                    self, min(held.mapped("sc_send_after"))
+                ).strftime("%H:%M"),
+            )
+        params = {"title": self.env._("Queued"), "message": message, "type": "success"}
+        if next_action:
+            params["next"] = next_action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": params,
+        }
 
     # ------------------------------------------------------------------
     # Delivery reports and status

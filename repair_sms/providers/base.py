@@ -19,6 +19,7 @@ States a provider reports:
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 
@@ -107,11 +108,18 @@ class SmsProvider:
         except requests.ConnectionError as exc:
             # Refused, reset before sending, DNS, connect timeout: not accepted.
             raise TransientError(
-                "gateway unreachable: %s" % type(exc).__name__
+                "gateway unreachable at %s: %s" % (self._host(), type(exc).__name__)
             ) from exc
         if response.status_code >= 500:
             raise TransientError("gateway answered HTTP %s" % response.status_code)
         return response
+
+    def _host(self):
+        """scheme://host:port of the endpoint: safe for a log or a reason
+        (no user:password@, no path, no query)."""
+        parts = urlsplit(self.endpoint)
+        port = ":%s" % parts.port if parts.port else ""
+        return "%s://%s%s" % (parts.scheme, parts.hostname or "", port)
 
     @staticmethod
     def _json(response):
@@ -174,6 +182,18 @@ class SmsProvider:
     def digits(number):
         """The number as digits only (79161234567), as most gateways want it."""
         return re.sub(r"\D", "", number or "")
+
+    def verify_report(self, urls, form, headers):
+        """Whether a delivery report really comes from the gateway.
+
+        Called after the secret token of the callback URL matched. ``urls``:
+        the callback URL as the gateway may have been given it (first the one
+        built from ``web.base.url``, then the one this server saw); ``form``:
+        the POST parameters as (name, value) pairs; ``headers``: the request's
+        headers. Gateways that sign their callbacks check the signature here;
+        the others have only the token.
+        """
+        return True
 
     def report_answer(self):
         """Body the gateway expects in answer to its callback."""

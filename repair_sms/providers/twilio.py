@@ -1,7 +1,18 @@
 # Copyright 2026 Repair Service Center Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Twilio Programmable Messaging (``account`` Account SID, ``secret`` Auth
-Token, ``sender`` a Twilio number or a Messaging Service SID ``MG…``)."""
+Token, ``sender`` a Twilio number or a Messaging Service SID ``MG…``).
+
+Status callbacks are verified twice: the secret token in the callback URL, and
+``X-Twilio-Signature`` as Twilio documents it: base64 of HMAC-SHA1, keyed with
+the account's Auth Token, over the full callback URL (query string included)
+followed by every POST parameter, sorted by name, as name + value.
+"""
+
+import base64
+import hashlib
+import hmac
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import SendResult, SmsProvider, StatusResult, TransientError, register
 
@@ -20,6 +31,7 @@ ERRORS = {
     30007: "sms_rejected",
 }
 RETRY = {20429}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 STATUS = {
     "queued": ("pending", ""),
     "accepted": ("pending", ""),
@@ -41,6 +53,46 @@ class TwilioProvider(SmsProvider):
     default_endpoint = "https://api.twilio.com"
     has_status_api = True
     has_balance = True
+
+    @staticmethod
+    def signature(auth_token, url, params):
+        """Twilio's request signature of ``url`` and the POST ``params``.
+
+        ``params``: (name, value) pairs, or a dict. Each distinct value of a
+        repeated name counts once, in order, as Twilio's own libraries do.
+        """
+        pairs = params.items() if hasattr(params, "items") else params
+        payload = url + "".join(name + value for name, value in sorted(set(pairs)))
+        digest = hmac.new(
+            auth_token.encode(), payload.encode("utf-8"), hashlib.sha1
+        ).digest()
+        return base64.b64encode(digest).decode()
+
+    @staticmethod
+    def _port_variants(url):
+        """The URL with and without its scheme's default port: Twilio signs
+        the URL as it was given, proxies add or drop ``:443``."""
+        parts = urlsplit(url)
+        default = DEFAULT_PORTS.get(parts.scheme)
+        host = parts.hostname or ""
+        if ":" in host:  # IPv6 literal
+            host = "[%s]" % host
+        variants = {url}
+        if default and parts.port in (None, default):
+            for netloc in (host, "%s:%s" % (host, default)):
+                variants.add(urlunsplit(parts._replace(netloc=netloc)))
+        return variants
+
+    def verify_report(self, urls, form, headers):
+        signature = headers.get("X-Twilio-Signature") or ""
+        if not signature or not self.secret:
+            return False
+        for url in urls:
+            for variant in self._port_variants(url):
+                expected = self.signature(self.secret, variant, form)
+                if hmac.compare_digest(expected, signature):
+                    return True
+        return False
 
     def _base(self):
         return "/2010-04-01/Accounts/%s" % self.account

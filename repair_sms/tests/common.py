@@ -17,6 +17,10 @@ class StandinMixin:
     def _start_standin(cls):
         cls.standin = SmsStandin().start()
         cls.addClassCleanup(cls.standin.stop)
+        # The demo gateway is the default one: these tests choose their own.
+        cls.env["repair.sms.gateway"].search([("is_default", "=", True)]).write(
+            {"is_default": False}
+        )
 
     @classmethod
     def _gateway(cls, provider="smsru", **vals):

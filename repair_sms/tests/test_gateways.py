@@ -1,8 +1,9 @@
 # Copyright 2026 Repair Service Center Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import socket
 import time
-from datetime import timedelta
-from unittest.mock import patch
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from freezegun import freeze_time
 
@@ -10,8 +11,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from ..models.sms_sms import SmsSms
 from .common import StandinMixin
+from .standins.sms_gateways import SECRET, UNAPPROVED
 
 PROVIDERS = ("smsru", "smsc", "smsaero", "twilio")
 
@@ -70,6 +71,25 @@ class TestGateways(StandinMixin, TransactionCase):
                 self._queue()
                 self.assertEqual(bad.state, "error")
                 self.assertEqual(bad.sc_attempts, 1)
+
+    def test_sender_not_approved_each_provider(self):
+        expected = {
+            "smsru": "sms_registration_needed",
+            "smsc": "sms_not_allowed",
+            "smsaero": "sms_registration_needed",
+            "twilio": "sms_registration_needed",
+        }
+        for code in PROVIDERS:
+            with self.subTest(provider=code):
+                gateway = self._gateway(code, sender=UNAPPROVED)
+                sms = self._sms(gateway)
+                self._queue()
+                self.assertEqual(sms.state, "error")
+                self.assertEqual(sms.failure_type, expected[code])
+                self.assertTrue(sms.sc_failure_reason)
+                self.assertFalse(self._sent())
+                self._queue()
+                self.assertEqual(sms.sc_attempts, 1, "never retried")
 
     def test_wrong_credentials_each_provider(self):
         for code in PROVIDERS:
@@ -139,36 +159,6 @@ class TestGateways(StandinMixin, TransactionCase):
         # The slow gateway did take it; we never sent it a second time.
         self.assertEqual(len(self._sent()), 1)
 
-    def test_crash_between_acceptance_and_commit_sends_once(self):
-        gateway = self.gateways["smsru"]
-        sms = self._sms(gateway)
-
-        def crash(self, results, gateway):
-            raise RuntimeError("server killed")
-
-        # Not assertRaises: it would roll back to a savepoint, and the
-        # reservation is what a real worker had committed before the crash.
-        crashed = False
-        with patch.object(SmsSms, "_sc_apply_send_results", crash):
-            try:
-                sms.with_context(sc_sms_worker=True)._send()
-            except RuntimeError:
-                crashed = True
-        self.assertTrue(crashed)
-        # The gateway accepted it; our answer was lost with the worker.
-        self.assertEqual(len(self._sent()), 1)
-        self.assertEqual(sms.state, "process")
-        # Restarted workers and crons never send it again.
-        self._queue()
-        self.env["sms.sms"]._sc_cron_poll_status()
-        self.assertEqual(sms.state, "process")
-        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
-            self._queue()
-            self.env["sms.sms"]._sc_cron_poll_status()
-        self.assertEqual(sms.state, "error")
-        self.assertIn("Not sent again", sms.sc_failure_reason)
-        self.assertEqual(len(self._sent()), 1)
-
     def test_outbox_sends_only_from_the_queue(self):
         self.gateways["smsru"].is_default = True
         sms = self.env["sms.sms"].create({"number": "+79161234567", "body": "Hello"})
@@ -214,3 +204,41 @@ class TestGateways(StandinMixin, TransactionCase):
         with self.assertRaisesRegex(Exception, "already has a default"):
             self.gateways["smsc"].is_default = True
             self.env.flush_all()
+
+    @freeze_time(datetime(2026, 3, 2, 9, 0))  # a Monday, noon in Moscow
+    def test_demo_gateway_fails_gracefully_when_nothing_listens(self):
+        demo = self.env.ref("repair_sms.demo_gateway_standin", False)
+        if not demo:
+            self.skipTest("installed without demo data")
+        # Local, and the stand-in's key: nothing real, nothing secret.
+        self.assertEqual(urlsplit(demo.endpoint).hostname, "127.0.0.1")
+        self.assertEqual(demo.secret, SECRET)
+        ready = self.env.ref("repair_service_center.demo_repair_tvr_ready")
+        demo_note = ready.sc_sms_notification_ids.filtered(
+            lambda n: n.entry_key == "ready:demo"
+        )
+        self.assertEqual(len(demo_note), 1, "the demo's ready repair owes its SMS")
+        # Whatever runs on the demo's port here, point it at a closed one.
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            closed = "http://127.0.0.1:%s" % sock.getsockname()[1]
+        demo.write({"endpoint": closed, "is_default": True})
+        # The demo's own SMS may be gone already (a demo database whose cron
+        # ran): the same SMS once more, for this test.
+        ready._sc_plan_sms("ready", {ready.id: "ready:test"})
+        note = ready.sc_sms_notification_ids.filtered(
+            lambda n: n.entry_key == "ready:test"
+        )
+        note.repair_id._sc_render_sms(note)
+        sms = self.env["sms.sms"].search([("uuid", "=", note.sms_uuid)])
+        self.assertEqual(sms.sc_gateway_id, demo)
+        self.assertFalse(sms.sc_send_after, "noon: no quiet hours")
+        self.env["sms.sms"]._process_queue(ids=sms.ids)
+        self.assertEqual(sms.state, "outgoing", "queued again, not lost")
+        self.assertEqual(
+            sms.sc_failure_reason,
+            "gateway unreachable at %s: ConnectionError" % closed,
+        )
+        self.assertEqual(note.state, "outgoing")
+        self.assertEqual(note.failure_reason, sms.sc_failure_reason)
+        self.assertTrue(sms.sc_send_after)

@@ -15,6 +15,8 @@ Account SID ``ACstandin``. Magic numbers (last four digits):
 - ``0013``: accepted, then reported undelivered;
 - anything else: accepted, then delivered.
 
+The sender name ``NOTAPPROVED`` is refused as not approved by the provider.
+
 Run by hand for a demo::
 
     python3 repair_sms/tests/standins/sms_gateways.py --port 8899
@@ -22,21 +24,42 @@ Run by hand for a demo::
 then set a gateway's endpoint to ``http://127.0.0.1:8899``. ``GET
 /_standin/messages`` lists what it received; ``POST
 /_standin/fail?count=N&kind=500|busy|slow`` makes the next N sends fail.
+
+Twilio status callbacks: the stand-in posts them to each message's
+``StatusCallback`` (``sent``, then ``delivered`` or ``undelivered``), signed
+with ``X-Twilio-Signature`` exactly as Twilio does (HMAC-SHA1 keyed with the
+Auth Token over the callback URL + the POST parameters sorted by name, as
+name + value, base64). Run by hand they go out a second after the message;
+tests post them with :meth:`SmsStandin.post_twilio_callbacks`.
 """
 
 import argparse
 import base64
+import hashlib
+import hmac
 import itertools
 import json
+import os
+import signal
 import socket
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse
+from urllib.request import Request, urlopen
 
 SECRET = "standin-key"
 TWILIO_SID = "ACstandin"
+UNAPPROVED = "NOTAPPROVED"
+
+
+def twilio_signature(auth_token, url, params):
+    """``X-Twilio-Signature`` of a request Twilio makes to ``url`` with the
+    POST ``params`` (a dict), as Twilio documents it."""
+    payload = url + "".join(name + params[name] for name in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
 
 
 class StandinState:
@@ -47,6 +70,9 @@ class StandinState:
         self.fail_kind = "500"
         self.slow_seconds = 0.0
         self.balance = 1234.5
+        # A process to kill right after the next accepted message, before
+        # the answer: a worker that dies between acceptance and its commit.
+        self.kill_pid = None
         self._ids = itertools.count(1000)
 
     def reset(self):
@@ -72,6 +98,9 @@ class StandinState:
                 **extra,
             }
             self.messages.append(message)
+            if self.kill_pid:
+                os.kill(self.kill_pid, signal.SIGKILL)
+                self.kill_pid = None
             return message
 
     def find(self, message_id):
@@ -212,6 +241,11 @@ class StandinHandler(BaseHTTPRequestHandler):
             return self._reply(200, {"status": "OK", "status_code": 100, "sms": sms})
         number = params.get("to", "")
         outcome = state.outcome(number)
+        if params.get("from") == UNAPPROVED:
+            return self._reply(
+                200,
+                {"status": "ERROR", "status_code": 204, "status_text": "sender"},
+            )
         if outcome == "nofunds":
             return self._reply(
                 200, {"status": "ERROR", "status_code": 201, "status_text": "no funds"}
@@ -258,6 +292,8 @@ class StandinHandler(BaseHTTPRequestHandler):
             )
         number = params.get("phones", "")
         outcome = state.outcome(number)
+        if params.get("sender") == UNAPPROVED:
+            return self._reply(200, {"error": "denied sender", "error_code": 6})
         if outcome == "nofunds":
             return self._reply(200, {"error": "no money", "error_code": 3})
         if outcome == "invalid":
@@ -294,6 +330,10 @@ class StandinHandler(BaseHTTPRequestHandler):
             return self._reply(200, {"success": True, "data": data})
         number = str(params.get("number", ""))
         outcome = state.outcome(number)
+        if params.get("sign") == UNAPPROVED:
+            return self._reply(
+                400, {"success": False, "data": None, "message": "Sign not approved"}
+            )
         if outcome == "nofunds":
             return self._reply(
                 400, {"success": False, "data": None, "message": "Not enough money"}
@@ -339,6 +379,10 @@ class StandinHandler(BaseHTTPRequestHandler):
             )
         number = params.get("To", "")
         outcome = state.outcome(number)
+        if params.get("From") == UNAPPROVED:
+            return self._reply(
+                400, {"code": 21606, "message": "Invalid 'From'", "status": 400}
+            )
         if outcome == "nofunds":
             return self._reply(
                 400, {"code": 20005, "message": "Account not active", "status": 400}
@@ -354,7 +398,68 @@ class StandinHandler(BaseHTTPRequestHandler):
             sender=params.get("From") or params.get("MessagingServiceSid"),
             callback=params.get("StatusCallback"),
         )
-        return self._reply(201, {"sid": message["id"], "status": "queued"})
+        self._reply(201, {"sid": message["id"], "status": "queued"})
+        if self.server.auto_callbacks and message["callback"]:
+            threading.Timer(
+                1.0, post_twilio_callbacks, [state, [message]], {"quiet": True}
+            ).start()
+        return None
+
+
+def twilio_callback_params(message, status):
+    """The form Twilio posts to a message's StatusCallback."""
+    params = {
+        "AccountSid": TWILIO_SID,
+        "ApiVersion": "2010-04-01",
+        "From": message.get("sender") or "",
+        "MessageSid": message["id"],
+        "MessageStatus": status,
+        "SmsSid": message["id"],
+        "SmsStatus": status,
+        "To": message["number"],
+    }
+    if status in ("undelivered", "failed"):
+        params["ErrorCode"] = "30005"
+    return params
+
+
+def post_twilio_callbacks(state, messages=None, auth_token=SECRET, quiet=False):
+    """Post the status callbacks of Twilio ``messages`` (default: all the
+    stand-in took): ``sent``, then ``delivered`` or ``undelivered``, each
+    signed with ``auth_token``. Returns the HTTP status codes."""
+    if messages is None:
+        with state.lock:
+            messages = [m for m in state.messages if m["provider"] == "twilio"]
+    codes = []
+    for message in messages:
+        if not message.get("callback"):
+            continue
+        final = (
+            "delivered"
+            if state.outcome(message["number"]) == "delivered"
+            else "undelivered"
+        )
+        for status in ("sent", final):
+            params = twilio_callback_params(message, status)
+            request = Request(
+                message["callback"],
+                data=urlencode(params).encode(),
+                headers={
+                    "X-Twilio-Signature": twilio_signature(
+                        auth_token, message["callback"], params
+                    ),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                method="POST",
+            )
+            try:
+                with urlopen(request, timeout=10) as response:  # noqa: S310
+                    codes.append(response.status)
+            except OSError as exc:
+                codes.append(getattr(exc, "code", None))
+                if not quiet:
+                    raise
+    return codes
 
 
 class StandinServer(ThreadingHTTPServer):
@@ -368,11 +473,12 @@ class StandinServer(ThreadingHTTPServer):
 class SmsStandin:
     """The stand-in in a thread, on a free port of 127.0.0.1."""
 
-    def __init__(self, port=0, verbose=False):
+    def __init__(self, port=0, verbose=False, auto_callbacks=False):
         self.state = StandinState()
         self.server = StandinServer(("127.0.0.1", port), StandinHandler)
         self.server.state = self.state
         self.server.verbose = verbose
+        self.server.auto_callbacks = auto_callbacks
         self.thread = None
 
     @property
@@ -388,13 +494,17 @@ class SmsStandin:
         self.server.shutdown()
         self.server.server_close()
 
+    def post_twilio_callbacks(self, messages=None, auth_token=SECRET):
+        """Post the signed Twilio status callbacks now, from this thread."""
+        return post_twilio_callbacks(self.state, messages, auth_token)
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8899)
     parser.add_argument("--quiet", action="store_true", help="no request log")
     args = parser.parse_args()
-    standin = SmsStandin(port=args.port, verbose=not args.quiet)
+    standin = SmsStandin(port=args.port, verbose=not args.quiet, auto_callbacks=True)
     sys.stdout.write("SMS stand-in on %s (secret %r)\n" % (standin.url, SECRET))
     sys.stdout.flush()
     try:
