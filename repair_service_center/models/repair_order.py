@@ -1124,26 +1124,15 @@ class RepairOrder(models.Model):
         created done: the quant moves when its done line is created.
         """
         self.ensure_one()
-        quant = self.env["stock.quant"].search_fetch(
-            [
-                ("lot_id", "=", self.lot_id.id),
-                ("product_id", "=", self.product_id.id),
-                ("location_id", "=", source.id),
-                ("owner_id", "=", self.partner_id.id),
-                ("quantity", ">", 0),
-            ],
-            [
-                "product_id",
-                "product_uom_id",
-                "company_id",
-                "lot_id",
-                "package_id",
-                "owner_id",
-                "user_id",
-                "quantity",
-            ],
-            limit=1,
-        )
+        # The quants of the device, read by device_location_id already.
+        quant = self.lot_id.quant_ids.filtered(
+            lambda q: (
+                q.location_id == source
+                and q.owner_id == self.partner_id
+                and q.product_id == self.product_id
+                and q.quantity > 0
+            )
+        )[:1]
         if not quant:
             return []
         quant = quant.with_context(inventory_name=message)

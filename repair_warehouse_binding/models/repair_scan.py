@@ -77,7 +77,9 @@ class RepairScan(models.AbstractModel):
                 and name != "display_name"
             )
 
-        rules = nomenclature.rule_ids
+        # In rule order (a rule created in this transaction is last in the
+        # cache of rule_ids).
+        rules = nomenclature.rule_ids.sorted(lambda rule: (rule.sequence, rule.id))
         return (
             plain(nomenclature, ()),
             tuple(plain(rule, ("barcode_nomenclature_id",)) for rule in rules),
@@ -178,7 +180,13 @@ class RepairScan(models.AbstractModel):
     def _sc_find_place(self, code):
         return self.env["stock.location"].search_fetch(
             [("barcode", "=", code)],
-            ["complete_name", "usage", "warehouse_id", "sc_scan_restricted"],
+            [
+                "complete_name",
+                "usage",
+                "warehouse_id",
+                "sc_scan_restricted",
+                "parent_path",
+            ],
             limit=1,
         )
 
@@ -521,6 +529,16 @@ class RepairScan(models.AbstractModel):
                 "repair": self._sc_repair_info(repair),
                 "state": {},
             }
+        # Odoo's quant update walks up both places' parents (removal
+        # strategies): read them all in one query instead of one by one.
+        parents = self.env["stock.location"].browse(
+            {
+                int(parent)
+                for parent in f"{source.parent_path}{place.parent_path}".split("/")
+                if parent
+            }
+        )
+        parents.fetch(["location_id", "removal_strategy_id", "company_id"])
         moves = repair.action_sc_move_device(place)
         log = self._sc_log(repair, source, place, moves)
         return {
