@@ -23,15 +23,17 @@ class StockMove(models.Model):
             or "product_uom_qty" in vals
         ):
             checked = self.filtered(
-                lambda m: (m.repair_id and m.repair_line_type)
-                and (
-                    {"product_id", "repair_id", "repair_line_type"} & vals.keys()
-                    or float_compare(
-                        vals["product_uom_qty"],
-                        m.product_uom_qty,
-                        precision_rounding=m.product_uom.rounding,
+                lambda m: (
+                    (m.repair_id and m.repair_line_type)
+                    and (
+                        {"product_id", "repair_id", "repair_line_type"} & vals.keys()
+                        or float_compare(
+                            vals["product_uom_qty"],
+                            m.product_uom_qty,
+                            precision_rounding=m.product_uom.rounding,
+                        )
+                        > 0
                     )
-                    > 0
                 )
             )
             repairs = checked.repair_id

@@ -170,7 +170,9 @@ class TestScanLotParts(ScanCase):
                 {"name": name, "product_id": cls.part_lot.id}
             )
             Quant._update_available_quantity(cls.part_lot, stock, qty, lot_id=lot)
-        lot = cls.env["stock.lot"].create({"name": "CAM-9", "product_id": cls.part_sn.id})
+        lot = cls.env["stock.lot"].create(
+            {"name": "CAM-9", "product_id": cls.part_sn.id}
+        )
         Quant._update_available_quantity(cls.part_sn, stock, 1.0, lot_id=lot)
 
     def _waiting_for(self, serial, parts):
@@ -262,9 +264,7 @@ class TestEngineerAddsPart(ScanCase):
         )
 
     def test_keeper_is_refused_until_the_engineer_adds_the_part(self):
-        repair = TestScanParts._waiting_for(
-            self, "SN-ADD-1", [(self.part_screen, 1)]
-        )
+        repair = TestScanParts._waiting_for(self, "SN-ADD-1", [(self.part_screen, 1)])
         self.assertEqual(repair.engineer_id, self.engineer)
         keeper = self.warehouse_keeper
         state = self.scan(keeper, repair.name)["state"]

@@ -28,7 +28,9 @@ class TestScanScreenTour(ScanCase, HttpCase):
                 "barcode": "4600000000097",
             }
         )
-        lot = self.env["stock.lot"].create({"name": "TOUR-PASTE", "product_id": paste.id})
+        lot = self.env["stock.lot"].create(
+            {"name": "TOUR-PASTE", "product_id": paste.id}
+        )
         self.env["stock.quant"]._update_available_quantity(
             paste, self.branch_a.lot_stock_id, 5.0, lot_id=lot
         )
