@@ -16,6 +16,7 @@ class StockLocation(models.Model):
         "scanning. Empty: every scanning role.",
     )
     sc_scan_restricted = fields.Boolean(
+        string="Restricted to Some Roles",
         compute="_compute_sc_scan_restricted",
         store=True,
         help="Technical: some roles only may place devices here (read with the "
