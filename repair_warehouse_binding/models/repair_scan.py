@@ -122,18 +122,26 @@ class RepairScan(models.AbstractModel):
         if not nomenclature:
             return result
         parsed = nomenclature.parse_barcode(code)
+        if not parsed:
+            # A GS1 nomenclature answers nothing for a code that is not GS1
+            # (a receipt number, a place): looked up as it is.
+            return result
         if isinstance(parsed, list):
             # A GS1 code: product (GTIN), serial or lot, quantity.
             by_type = {part["type"]: part for part in parsed}
+
+            def text(part):
+                return part and (part.get("string_value") or str(part["value"]))
+
             lot = by_type.get("lot")
             product = by_type.get("product")
             quantity = by_type.get("quantity")
             result.update(
                 hint="lot" if lot else "any",
-                code=(lot or product or parsed[0])["code"],
-                product=product and product["code"],
-                lot=lot and lot["code"],
-                quantity=quantity and quantity["value"],
+                code=text(lot or product or parsed[0]),
+                product=text(product) or False,
+                lot=text(lot) or False,
+                quantity=quantity and quantity["value"] or False,
             )
             return result
         result.update(
@@ -192,7 +200,11 @@ class RepairScan(models.AbstractModel):
 
     @api.model
     def _sc_find_part(self, code):
-        return self.env["product.product"].search([("barcode", "=", code)], limit=1)
+        codes = [code]
+        if len(code) == 14 and code.startswith("0"):
+            # A GS1 GTIN-14 of an EAN-13 product barcode.
+            codes.append(code[1:])
+        return self.env["product.product"].search([("barcode", "in", codes)], limit=1)
 
     @api.model
     def _sc_unknown(self, code):

@@ -239,6 +239,33 @@ class TestScanLotParts(ScanCase):
             self.scan(keeper, "PASTE-A", dict(state, quantity=4))
         self.assertFalse(repair.parts_picking_ids.move_line_ids.filtered("picked"))
 
+    def test_gs1_code_names_the_part_its_lot_and_quantity(self):
+        gs1 = self.env.ref(
+            "barcodes_gs1_nomenclature.default_gs1_nomenclature",
+            raise_if_not_found=False,
+        )
+        if not gs1:
+            self.skipTest("Odoo's GS1 nomenclature (barcodes_gs1_nomenclature)")
+        self.env.company.nomenclature_id = gs1
+        self.part_lot.barcode = "4600000000053"  # a valid EAN-13
+        repair = self._waiting_for("SN-LOT-5", [(self.part_lot, 3)])
+        keeper = self.warehouse_keeper
+        # The receipt number is no GS1 code: looked up as it is.
+        state = self.scan(keeper, repair.name)["state"]
+        # (01) GTIN-14 of the part, (10) lot, FNC1, (30) quantity: one scan.
+        result = self.scan(keeper, "010460000000005310PASTE-B\x1d302", state)
+        self.assertEqual(result["status"], "bound")
+        self.assertEqual(result["picked"], 2.0)
+        self.assertIn("1.0 more", result["message"])
+        self.assertEqual(self._bound_on_transfer(repair), [("PASTE-B", 2.0)])
+        # Places keep working with a GS1 nomenclature.
+        moved = self.relocate(self.engineer, repair.name, "BRA-DESK-1")
+        self.assertEqual(moved["status"], "moved")
+
+    def _bound_on_transfer(self, repair):
+        lines = repair.parts_picking_ids.move_line_ids.filtered("picked")
+        return sorted((ml.lot_id.name, ml.quantity) for ml in lines)
+
     def test_a_serial_is_one_unit_per_scan(self):
         repair = self._waiting_for("SN-LOT-4", [(self.part_sn, 1)])
         keeper = self.warehouse_keeper
