@@ -6,3 +6,4 @@ from . import repair_stage_history
 from . import repair_deadline_log
 from . import repair_order
 from . import stock_move
+from . import stock_move_line

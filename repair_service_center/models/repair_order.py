@@ -1116,12 +1116,48 @@ class RepairOrder(models.Model):
         """The context in which the repair's own methods move its device."""
         return self.with_context(**{DEVICE_MOVE_KEY: DEVICE_MOVE_TOKEN})
 
-    def _sc_move_device(self, source, destination):
+    def _sc_relocation_move_vals(self, source, destination, message):
+        """Values of the done move that relocates the device in the house.
+
+        Empty when the client's device is not at ``source``. The values are
+        those of ``stock.quant.move_quants`` (``_get_inventory_move_values``),
+        created done: the quant moves when its done line is created.
+        """
+        self.ensure_one()
+        # The quants of the device, read by device_location_id already.
+        quant = self.lot_id.quant_ids.filtered(
+            lambda q: (
+                q.location_id == source
+                and q.owner_id == self.partner_id
+                and q.product_id == self.product_id
+                and q.quantity > 0
+            )
+        )[:1]
+        if not quant:
+            return []
+        quant = quant.with_context(inventory_name=message)
+        vals = quant._get_inventory_move_values(
+            quant.quantity, source, destination, quant.package_id, quant.package_id
+        )
+        vals.update(
+            origin=self.name,
+            group_id=self.procurement_group_id.id,
+            state="done",
+            date=fields.Datetime.now(),
+        )
+        return [vals]
+
+    def _sc_move_device(self, source, destination, extra_move_vals=None):
         """Move the client's device, keeping the client as its owner.
 
-        Inside the house the client-owned quant is relocated with Odoo's own
-        audited mechanism (``stock.quant.move_quants``); a device that comes in
-        from or goes out to the client gets a done stock move of its own.
+        Inside the house the client-owned quant is relocated the way Odoo
+        edits a done transfer: a move created done with its done line, the
+        line moving the quant (``stock.move.line.create``), without the
+        confirm / assign / ``_action_done`` round. ``extra_move_vals`` are
+        more done moves made in the same batch (the parts bound to the
+        repair, in ``repair_warehouse_binding``). A device that comes in from
+        or goes out to the client gets a stock move of its own, validated by
+        ``_action_done``.
         """
         self.ensure_one()
         if source == destination:
@@ -1131,29 +1167,13 @@ class RepairOrder(models.Model):
             "%(ref)s: device to %(place)s", ref=self.name, place=destination.name
         )
         if source.usage == "internal" and destination.usage == "internal":
-            quant = self.lot_id.quant_ids.filtered(
-                lambda q: (
-                    q.location_id == source
-                    and q.owner_id == self.partner_id
-                    and q.quantity > 0
+            vals_list = repair._sc_relocation_move_vals(source, destination, message)
+            if vals_list:
+                # The device-move marker lets the done lines through the seal.
+                return repair.env["stock.move"].create(
+                    vals_list + list(extra_move_vals or [])
                 )
-            )
-            if quant:
-                # What stock.quant.move_quants does, written out so that the
-                # repair gets back the audited move it made (move_quants
-                # returns nothing) and the move carries the repair's reference.
-                quant = quant.with_env(repair.env).with_context(inventory_name=message)
-                vals = quant._get_inventory_move_values(
-                    quant.quantity,
-                    source,
-                    destination,
-                    quant.package_id,
-                    quant.package_id,
-                )
-                vals.update(origin=self.name, group_id=self.procurement_group_id.id)
-                moves = repair.env["stock.move"].create(vals)
-                moves._action_done()
-                return moves
+        extra_moves = repair.env["stock.move"].create(list(extra_move_vals or []))
         move = repair.env["stock.move"].create(
             {
                 "name": message,
@@ -1185,7 +1205,7 @@ class RepairOrder(models.Model):
             }
         )
         move._action_done()
-        return move
+        return move | extra_moves
 
     def action_sc_move_device(self, destination):
         """Relocate the device to ``destination`` (a desk, shelf or bin)."""

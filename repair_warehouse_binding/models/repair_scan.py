@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
@@ -8,6 +8,22 @@ _logger = logging.getLogger(__name__)
 
 # Stages in which the device is not in the service center.
 NOT_IN_HOUSE = ("new", "delivered", "cancelled")
+
+# What a scan reads of a repair, fetched with the search that finds it.
+REPAIR_FIELDS = [
+    "name",
+    "serial_number",
+    "service_stage",
+    "branch_id",
+    "company_id",
+    "product_id",
+    "partner_id",
+    "lot_id",
+    "engineer_id",
+    "intake_date",
+    "returned_date",
+    "procurement_group_id",
+]
 
 
 class RepairScan(models.AbstractModel):
@@ -38,30 +54,116 @@ class RepairScan(models.AbstractModel):
         raise UserError(message)
 
     @api.model
+    @tools.ormcache("self.env.company.id")
+    def _sc_nomenclature_data(self):
+        """The company's barcode nomenclature and its rules, as plain values.
+
+        Read once per company and kept in the registry's cache (cleared when
+        a nomenclature, a rule or a company's nomenclature changes): a scan
+        does not read the rules again.
+        """
+        nomenclature = self.env.company.nomenclature_id
+        if not nomenclature:
+            return None
+
+        def plain(record, exclude):
+            return tuple(
+                (name, record[name].id if field.type == "many2one" else record[name])
+                for name, field in record._fields.items()
+                if field.store
+                and name not in exclude
+                and field.type not in ("one2many", "many2many", "binary")
+                and name not in models.MAGIC_COLUMNS
+                and name != "display_name"
+            )
+
+        # In rule order (a rule created in this transaction is last in the
+        # cache of rule_ids).
+        rules = nomenclature.rule_ids.sorted(lambda rule: (rule.sequence, rule.id))
+        return (
+            plain(nomenclature, ()),
+            tuple(plain(rule, ("barcode_nomenclature_id",)) for rule in rules),
+        )
+
+    @api.model
+    def _sc_nomenclature(self):
+        """The nomenclature as an in-memory record (no query to parse)."""
+        data = self._sc_nomenclature_data()
+        if not data:
+            return None
+        nomenclature, rules = data
+        return self.env["barcode.nomenclature"].new(
+            dict(
+                nomenclature,
+                rule_ids=[Command.create(dict(rule)) for rule in rules],
+            )
+        )
+
+    @api.model
     def _sc_parse(self, code):
         """Read ``code`` with the company's barcode nomenclature.
 
-        Returns ``(hint, code)``: ``hint`` is ``place`` for a location rule,
-        ``lot`` for a lot rule, ``any`` for products (the catch-all rule).
+        Returns a dict: ``hint`` is ``place`` for a location rule, ``lot`` for
+        a lot rule, ``any`` for products (the catch-all rule); ``code`` the
+        code to look up; from a GS1 code also ``product`` (its GTIN), ``lot``
+        and ``quantity``.
         """
         code = (code or "").strip()
         if not code:
             self._sc_refuse(self.env._("The scanned code is empty."))
-        nomenclature = self.env.company.nomenclature_id
+        result = {
+            "hint": "any",
+            "code": code,
+            "product": False,
+            "lot": False,
+            "quantity": False,
+        }
+        nomenclature = self._sc_nomenclature()
         if not nomenclature:
-            return "any", code
-        # One query for every rule instead of one per rule tried.
-        nomenclature.rule_ids.fetch(
-            ["sequence", "encoding", "type", "pattern", "alias"]
-        )
+            return result
         parsed = nomenclature.parse_barcode(code)
+        if not parsed:
+            # A GS1 nomenclature answers nothing for a code that is not GS1
+            # (a receipt number, a place): looked up as it is.
+            return result
         if isinstance(parsed, list):
-            # A GS1 URI (product + serial): the serial says which device or part.
-            lots = [part for part in parsed if part["type"] == "lot"]
-            return "lot", (lots or parsed)[0]["code"]
-        return {"location": "place", "lot": "lot"}.get(parsed["type"], "any"), (
-            parsed["code"] or code
+            # A GS1 code: product (GTIN), serial or lot, quantity.
+            by_type = {part["type"]: part for part in parsed}
+
+            def text(part):
+                return part and (part.get("string_value") or str(part["value"]))
+
+            lot = by_type.get("lot")
+            product = by_type.get("product")
+            quantity = by_type.get("quantity")
+            result.update(
+                hint="lot" if lot else "any",
+                code=text(lot or product or parsed[0]),
+                product=text(product) or False,
+                lot=text(lot) or False,
+                quantity=quantity and quantity["value"] or False,
+            )
+            return result
+        result.update(
+            hint={"location": "place", "lot": "lot"}.get(parsed["type"], "any"),
+            code=parsed["code"] or code,
         )
+        return result
+
+    @api.model
+    def _sc_quantity(self, quantity):
+        """A quantity typed on the screen or read from a GS1 code, or None."""
+        if quantity in (False, None, ""):
+            return None
+        try:
+            quantity = float(quantity)
+        except (TypeError, ValueError):
+            quantity = 0.0
+        if quantity <= 0:
+            self._sc_refuse(
+                self.env._("The quantity must be a positive number."),
+            )
+        return quantity
 
     # ------------------------------------------------------------------
     # What a code is
@@ -73,8 +175,9 @@ class RepairScan(models.AbstractModel):
         Several repairs may share a serial (the same phone came back): the one
         in the house wins, then the newest.
         """
-        repairs = self.env["repair.order"].search(
+        repairs = self.env["repair.order"].search_fetch(
             ["|", ("name", "=", code), ("serial_number", "=", code)],
+            REPAIR_FIELDS,
             order="id desc",
             limit=10,
         )
@@ -83,11 +186,25 @@ class RepairScan(models.AbstractModel):
 
     @api.model
     def _sc_find_place(self, code):
-        return self.env["stock.location"].search([("barcode", "=", code)], limit=1)
+        return self.env["stock.location"].search_fetch(
+            [("barcode", "=", code)],
+            [
+                "complete_name",
+                "usage",
+                "warehouse_id",
+                "sc_scan_restricted",
+                "parent_path",
+            ],
+            limit=1,
+        )
 
     @api.model
     def _sc_find_part(self, code):
-        return self.env["product.product"].search([("barcode", "=", code)], limit=1)
+        codes = [code]
+        if len(code) == 14 and code.startswith("0"):
+            # A GS1 GTIN-14 of an EAN-13 product barcode.
+            codes.append(code[1:])
+        return self.env["product.product"].search([("barcode", "in", codes)], limit=1)
 
     @api.model
     def _sc_unknown(self, code):
@@ -114,44 +231,93 @@ class RepairScan(models.AbstractModel):
     # Public entry points
     # ------------------------------------------------------------------
     @api.model
-    def sc_scan(self, code, repair_id=False, product_id=False):
+    def sc_scan(self, code, repair_id=False, product_id=False, quantity=False):
         """Handle one scanned ``code``.
 
         :param repair_id: the repair scanned before (a place or a part is
             expected now), or ``False`` (a device is expected).
         :param product_id: the tracked part scanned before (its serial or lot
             is expected now).
+        :param quantity: how many units of a lot-tracked (or untracked) part
+            to issue with this scan; by default all that the repair still
+            needs from that lot (one unit of an untracked part). A GS1 code's
+            quantity counts too. A serial is always one unit.
         :return: a dict for the scan screen: ``status`` (``device``, ``moved``,
-            ``same_place``, ``part``, ``bound``), ``message``, ``repair``,
-            ``state`` (to send back with the next scan) and ``log`` when the
-            device was relocated.
+            ``same_place``, ``part``, ``bound``, ``requested``), ``message``,
+            ``repair``, ``state`` (to send back with the next scan) and
+            ``log`` when the device was relocated.
         """
         self._sc_check_scanner()
-        hint, code = self._sc_parse(code)
+        parsed = self._sc_parse(code)
+        quantity = self._sc_quantity(quantity or parsed["quantity"])
         if not repair_id:
-            return self._sc_scan_device(code, hint)
-        repair = self.env["repair.order"].browse(repair_id).exists()
-        if not repair:
-            self._sc_refuse(self.env._("The repair scanned before no longer exists."))
+            return self._sc_scan_device(parsed["code"], parsed["hint"])
+        repair = self._sc_fetch_repair(repair_id)
         if product_id:
             product = self.env["product.product"].browse(product_id).exists()
-            return self._sc_scan_part_lot(repair, product, code)
+            return self._sc_scan_part_lot(
+                repair, product, parsed["lot"] or parsed["code"], quantity
+            )
+        return self._sc_scan_for_repair(repair, parsed, quantity)
+
+    @api.model
+    def sc_relocate(self, device_code, place_code):
+        """One relocation from both codes at once (a scanner client that
+        reads the device and the place, or a batch of scans): the same rules
+        and the same answer as ``sc_scan(place_code, repair_id=…)`` after
+        ``sc_scan(device_code)``."""
+        self._sc_check_scanner()
+        device = self._sc_parse(device_code)
+        place = self._sc_parse(place_code)
+        repair = (
+            self._sc_find_device(device["code"])
+            if device["hint"] in ("lot", "any")
+            else None
+        )
+        if not repair:
+            # Refuses, saying what the code is instead.
+            self._sc_scan_device(device["code"], device["hint"])
+        self._sc_check_in_house(repair)
+        return self._sc_scan_for_repair(repair, place, None, places_only=True)
+
+    @api.model
+    def _sc_fetch_repair(self, repair_id):
+        repair = self.env["repair.order"].search_fetch(
+            [("id", "=", int(repair_id))], REPAIR_FIELDS, limit=1
+        )
+        if not repair:
+            self._sc_refuse(self.env._("The repair scanned before no longer exists."))
+        return repair
+
+    @api.model
+    def _sc_scan_for_repair(self, repair, parsed, quantity, places_only=False):
+        """A code scanned after a repair: a place, a part, or refused."""
+        hint, code = parsed["hint"], parsed["code"]
         place = self._sc_find_place(code) if hint in ("place", "any") else None
         if place:
             return self._sc_relocate(repair, place)
-        if hint != "place":
+        if not places_only and hint != "place":
+            if parsed["product"] and parsed["lot"]:
+                # A GS1 code names the part and its lot at once.
+                part = self._sc_find_part(parsed["product"])
+                if part:
+                    return self._sc_bind_part(repair, part, quantity, parsed["lot"])
             part = self._sc_find_part(code) if hint == "any" else None
             if part:
-                return self._sc_bind_part(repair, part)
-            if self._sc_find_device(code):
-                self._sc_refuse(
-                    self.env._(
-                        "%(code)s is a device: scan a place for the device of "
-                        "repair %(ref)s, or start over.",
-                        code=code,
-                        ref=repair.name,
-                    )
+                return self._sc_bind_part(repair, part, quantity)
+        if self._sc_find_device(code):
+            self._sc_refuse(
+                self.env._(
+                    "%(code)s is a device: scan a place for the device of "
+                    "repair %(ref)s, or start over.",
+                    code=code,
+                    ref=repair.name,
                 )
+            )
+        if places_only:
+            self._sc_refuse(
+                self.env._("%(code)s is not a place of the service center.", code=code)
+            )
         return self._sc_unknown(code)
 
     @api.model
@@ -349,7 +515,7 @@ class RepairScan(models.AbstractModel):
                     "%(place)s is not a storage place.", place=place.display_name
                 )
             )
-        if place.sc_scan_group_ids and not (place.sc_scan_group_ids & user.groups_id):
+        if place.sc_scan_restricted and not (place.sc_scan_group_ids & user.groups_id):
             self._sc_refuse(
                 self.env._(
                     "Your role may not put devices at %(place)s (allowed: %(roles)s).",
@@ -375,6 +541,16 @@ class RepairScan(models.AbstractModel):
                 "repair": self._sc_repair_info(repair),
                 "state": {},
             }
+        # Odoo's quant update walks up both places' parents (removal
+        # strategies): read them all in one query instead of one by one.
+        parents = self.env["stock.location"].browse(
+            {
+                int(parent)
+                for parent in f"{source.parent_path}{place.parent_path}".split("/")
+                if parent
+            }
+        )
+        parents.fetch(["location_id", "removal_strategy_id", "company_id"])
         moves = repair.action_sc_move_device(place)
         log = self._sc_log(repair, source, place, moves)
         return {
@@ -384,9 +560,23 @@ class RepairScan(models.AbstractModel):
                 ref=repair.name,
                 **{"from": source.display_name, "to": place.display_name},
             ),
-            "repair": self._sc_repair_info(repair),
+            # What changed; the screen keeps the rest from the device scan.
+            "repair": {
+                "id": repair.id,
+                "name": repair.name,
+                "place": place.display_name,
+                "path": [],
+            },
             "state": {},
-            "log": log._sc_to_dict()[0],
+            "log": {
+                "id": log.id,
+                "repair": repair.name,
+                "from": source.display_name,
+                "to": place.display_name,
+                "date": fields.Datetime.to_string(log.create_date),
+                "undone": False,
+                "is_undo": False,
+            },
         }
 
     @api.model
@@ -463,12 +653,22 @@ class RepairScan(models.AbstractModel):
         return transfer
 
     @api.model
-    def _sc_bind_part(self, repair, product):
-        """A part scanned after its repair: issue it, or ask for its serial."""
-        self._sc_check_keeper()
+    def _sc_bind_part(self, repair, product, quantity=None, lot_code=None):
+        """A part scanned after its repair: issue it, or ask for its serial.
+
+        A part the repair did not ask for is added to it when the repair's
+        engineer (or a manager) scans it, and requested from the warehouse;
+        the warehouse keeper's scan of it is refused until then.
+        """
         self._sc_check_in_house(repair)
+        asked = repair._sc_part_moves().filtered(lambda m: m.product_id == product)
+        if not asked and repair._sc_may_add_parts():
+            return self._sc_add_part(repair, product, quantity)
+        self._sc_check_keeper()
         transfer = self._sc_transfer_moves(repair, product)
         if product.tracking != "none":
+            if lot_code:
+                return self._sc_scan_part_lot(repair, product, lot_code, quantity)
             return {
                 "status": "part",
                 "message": self.env._(
@@ -478,11 +678,29 @@ class RepairScan(models.AbstractModel):
                 ),
                 "repair": self._sc_repair_info(repair),
                 "state": {"repair_id": repair.id, "product_id": product.id},
+                "tracking": product.tracking,
             }
-        return self._sc_issue_part(repair, transfer, product)
+        return self._sc_issue_part(repair, transfer, product, quantity=quantity)
 
     @api.model
-    def _sc_scan_part_lot(self, repair, product, code):
+    def _sc_add_part(self, repair, product, quantity=None):
+        """The engineer's scan of a part the repair needs and did not ask for."""
+        repair.action_sc_add_part(product.id, quantity or 1.0)
+        return {
+            "status": "requested",
+            "message": self.env._(
+                "%(qty)s × %(part)s added to repair %(ref)s and requested from "
+                "the warehouse.",
+                qty=quantity or 1.0,
+                part=product.display_name,
+                ref=repair.name,
+            ),
+            "repair": self._sc_repair_info(repair),
+            "state": {"repair_id": repair.id},
+        }
+
+    @api.model
+    def _sc_scan_part_lot(self, repair, product, code, quantity=None):
         self._sc_check_keeper()
         if not product:
             self._sc_refuse(self.env._("The part scanned before no longer exists."))
@@ -499,7 +717,7 @@ class RepairScan(models.AbstractModel):
                 )
             )
         transfer = self._sc_transfer_moves(repair, product)
-        return self._sc_issue_part(repair, transfer, product, lot)
+        return self._sc_issue_part(repair, transfer, product, lot, quantity)
 
     @api.model
     def _sc_check_lot_free(self, repair, transfer, lot):
@@ -534,29 +752,37 @@ class RepairScan(models.AbstractModel):
 
     @api.model
     def _sc_picked_qty(self, move):
-        return sum(move.move_line_ids.filtered("picked").mapped("quantity"))
+        return sum(move.move_line_ids.filtered("picked").mapped("quantity_product_uom"))
 
     @api.model
-    def _sc_issue_part(self, repair, transfer, product, lot=None):
-        """Pick one unit of ``product`` (``lot``) on the repair's transfer.
+    def _sc_issue_part(self, repair, transfer, product, lot=None, quantity=None):
+        """Pick ``quantity`` of ``product`` (``lot``) on the repair's transfer.
 
-        Once every part the stock can give is picked, the transfer is
-        validated (what waits for a purchase goes to a backorder): the parts
-        are then reserved on the repair's own moves, with their serials,
-        bound to the repair.
+        A serial is one unit. A lot gives by default all the repair still
+        needs that the lot has in stock (scan another lot, or the same one
+        again, for the rest); an untracked part one unit per scan. Once every
+        part the stock can give is picked, the transfer is validated (what
+        waits for a purchase goes to a backorder): the parts are then
+        reserved on the repair's own moves, with their lots, bound to the
+        repair.
         """
         lot = lot or self.env["stock.lot"]
-        if lot and product.tracking == "serial":
+        rounding = product.uom_id.rounding
+        if product.tracking == "serial":
+            if quantity and float_compare(quantity, 1.0, precision_rounding=rounding):
+                self._sc_refuse(
+                    self.env._(
+                        "A serial number is one unit of %(part)s: scan each "
+                        "serial number.",
+                        part=product.display_name,
+                    )
+                )
+            quantity = 1.0
             self._sc_check_lot_free(repair, transfer, lot)
-        move = next(
-            (
-                m
-                for m in transfer
-                if self._sc_float_gt(m.product_uom_qty, self._sc_picked_qty(m), product)
-            ),
-            None,
+        moves = transfer.filtered(
+            lambda m: self._sc_float_gt(m.product_qty, self._sc_picked_qty(m), product)
         )
-        if not move:
+        if not moves:
             self._sc_refuse(
                 self.env._(
                     "Every %(part)s repair %(ref)s asked for is already scanned.",
@@ -564,47 +790,74 @@ class RepairScan(models.AbstractModel):
                     ref=repair.name,
                 )
             )
-        # Free what the transfer reserved by itself: the scan says which unit.
-        move.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
-        Quant = self.env["stock.quant"]
-        quants = Quant._gather(product, move.location_id, lot_id=lot, strict=bool(lot))
-        quant = next(
-            (
-                q
-                for q in quants
-                if float_compare(
-                    q.quantity - q.reserved_quantity,
-                    1.0,
-                    precision_rounding=product.uom_id.rounding,
-                )
-                >= 0
-                and (q.lot_id == lot or not lot)
-            ),
-            None,
-        )
-        if not quant:
+        missing = sum(m.product_qty - self._sc_picked_qty(m) for m in moves)
+        if quantity and self._sc_float_gt(quantity, missing, product):
             self._sc_refuse(
                 self.env._(
-                    "%(part)s %(lot)s is not in stock at %(place)s.",
+                    "Repair %(ref)s needs only %(qty)s more %(part)s.",
+                    ref=repair.name,
+                    qty=missing,
                     part=product.display_name,
-                    lot=lot.name or "",
-                    place=move.location_id.display_name,
                 )
             )
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": move.picking_id.id,
-                "product_id": product.id,
-                "product_uom_id": product.uom_id.id,
-                "location_id": quant.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-                "lot_id": lot.id or quant.lot_id.id,
-                "quantity": 1.0,
-                "picked": True,
-            }
-        )
-        picking = move.picking_id
+        # Free what the transfer reserved by itself: the scan says which units.
+        moves.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
+        source = moves[0].location_id
+        quants = [
+            (quant, quant.quantity - quant.reserved_quantity)
+            for quant in self.env["stock.quant"]._gather(
+                product, source, lot_id=lot, strict=bool(lot)
+            )
+            if (quant.lot_id == lot or not lot)
+            and float_compare(
+                quant.quantity - quant.reserved_quantity,
+                0.0,
+                precision_rounding=rounding,
+            )
+            > 0
+        ]
+        available = sum(free for _quant, free in quants)
+        if not quantity:
+            quantity = min(missing, available) if product.tracking == "lot" else 1.0
+        if not quants or self._sc_float_gt(quantity, available, product):
+            self._sc_refuse(
+                self.env._(
+                    "%(part)s %(lot)s is not in stock at %(place)s "
+                    "(%(available)s available).",
+                    part=product.display_name,
+                    lot=lot.name or "",
+                    place=source.display_name,
+                    available=available,
+                )
+            )
+        # Spread the quantity over the transfer's moves and the quants.
+        lines, left = [], quantity
+        quants = iter(quants)
+        quant, free = next(quants)
+        for move in moves:
+            need = move.product_qty - self._sc_picked_qty(move)
+            while self._sc_float_gt(need, 0.0, product) and self._sc_float_gt(
+                left, 0.0, product
+            ):
+                if not self._sc_float_gt(free, 0.0, product):
+                    quant, free = next(quants)
+                take = min(need, left, free)
+                lines.append(
+                    {
+                        "move_id": move.id,
+                        "picking_id": move.picking_id.id,
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "location_id": quant.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "lot_id": lot.id or quant.lot_id.id,
+                        "quantity": take,
+                        "picked": True,
+                    }
+                )
+                need, left, free = need - take, left - take, free - take
+        self.env["stock.move.line"].create(lines)
+        picking = moves[0].picking_id
         from_stock = picking.move_ids.filtered(
             lambda m: (
                 m.procure_method == "make_to_stock"
@@ -612,34 +865,50 @@ class RepairScan(models.AbstractModel):
             )
         )
         complete = all(
-            not self._sc_float_gt(m.product_uom_qty, self._sc_picked_qty(m), product)
+            not self._sc_float_gt(m.product_qty, self._sc_picked_qty(m), m.product_id)
             for m in from_stock
         )
+        still = sum(m.product_qty - self._sc_picked_qty(m) for m in moves)
+        what = {
+            "qty": quantity,
+            "part": product.display_name,
+            "lot": lot.name or "",
+            "ref": repair.name,
+        }
+        state = {"repair_id": repair.id}
         if complete:
             picking.move_line_ids.filtered(lambda ml: not ml.picked).unlink()
             from_stock.picked = True
             picking.with_context(skip_backorder=True).button_validate()
             message = self.env._(
-                "%(part)s %(lot)s issued to repair %(ref)s: transfer %(picking)s "
-                "is done.",
-                part=product.display_name,
-                lot=lot.name or "",
-                ref=repair.name,
+                "%(qty)s × %(part)s %(lot)s issued to repair %(ref)s: transfer "
+                "%(picking)s is done.",
                 picking=picking.name,
+                **what,
+            )
+        elif product.tracking == "lot" and self._sc_float_gt(still, 0.0, product):
+            transfer._action_assign()
+            # The next lot (or the same one again) is for the same part.
+            state["product_id"] = product.id
+            message = self.env._(
+                "%(qty)s × %(part)s %(lot)s picked for repair %(ref)s: "
+                "%(still)s more to scan (another lot, or this one again).",
+                still=still,
+                **what,
             )
         else:
             transfer._action_assign()
             message = self.env._(
-                "%(part)s %(lot)s picked for repair %(ref)s: scan the other parts.",
-                part=product.display_name,
-                lot=lot.name or "",
-                ref=repair.name,
+                "%(qty)s × %(part)s %(lot)s picked for repair %(ref)s: scan "
+                "the other parts.",
+                **what,
             )
         return {
             "status": "bound",
             "message": message,
             "repair": self._sc_repair_info(repair),
-            "state": {"repair_id": repair.id},
+            "state": state,
+            "picked": quantity,
         }
 
     def _sc_float_gt(self, a, b, product):

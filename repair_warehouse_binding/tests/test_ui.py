@@ -19,6 +19,21 @@ class TestScanScreenTour(ScanCase, HttpCase):
         self.env["stock.quant"]._update_available_quantity(
             self.part_battery, self.branch_a.lot_stock_id, 1.0
         )
+        paste = self.env["product.product"].create(
+            {
+                "name": "Tour thermal paste",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+                "barcode": "4600000000097",
+            }
+        )
+        lot = self.env["stock.lot"].create(
+            {"name": "TOUR-PASTE", "product_id": paste.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            paste, self.branch_a.lot_stock_id, 5.0, lot_id=lot
+        )
         waiting = self._received_repair(serial="TOUR-IMEI-2").with_user(self.engineer)
         waiting.action_sc_start_diagnosis()
         waiting.move_ids = [
@@ -28,7 +43,14 @@ class TestScanScreenTour(ScanCase, HttpCase):
                     "product_uom_qty": 1.0,
                     "repair_line_type": "add",
                 }
-            )
+            ),
+            Command.create(
+                {
+                    "product_id": paste.id,
+                    "product_uom_qty": 2.0,
+                    "repair_line_type": "add",
+                }
+            ),
         ]
         waiting.action_sc_request_parts()
         picking = waiting.parts_picking_ids
@@ -48,3 +70,6 @@ class TestScanScreenTour(ScanCase, HttpCase):
         # The part was issued: transfer done, the repair goes on.
         self.assertEqual(picking.state, "done")
         self.assertEqual(waiting.service_stage, "in_repair")
+        paste_move = waiting.move_ids.filtered(lambda m: m.product_id == paste)
+        self.assertEqual(paste_move.move_line_ids.lot_id, lot)
+        self.assertEqual(sum(paste_move.move_line_ids.mapped("quantity")), 2.0)

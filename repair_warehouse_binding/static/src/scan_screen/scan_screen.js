@@ -7,7 +7,7 @@ import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
-const SUCCESS = ["moved", "bound", "undone"];
+const SUCCESS = ["moved", "bound", "undone", "requested"];
 
 /**
  * The scan screen: scan a device (receipt or serial), then a place to move it
@@ -29,6 +29,8 @@ export class RepairScanScreen extends Component {
             lastLog: null,
             moves: [],
             typed: "",
+            quantity: "",
+            tracking: null,
             busy: false,
         });
         const barcode = useService("barcode");
@@ -39,7 +41,9 @@ export class RepairScanScreen extends Component {
     get pendingLabel() {
         const { pending, repair } = this.state;
         if (pending.product_id) {
-            return _t("Waiting for the part's serial or lot number");
+            return this.state.tracking === "lot"
+                ? _t("Waiting for the part's lot number (a quantity may be typed first)")
+                : _t("Waiting for the part's serial or lot number");
         }
         if (pending.repair_id && repair) {
             return _t("%(ref)s: scan a place or a part", { ref: repair.name });
@@ -58,10 +62,13 @@ export class RepairScanScreen extends Component {
         this.state.busy = true;
         const pending = this.state.pending;
         try {
+            const quantity = pending.product_id && parseFloat(this.state.quantity);
             const result = await this.orm.call("repair.scan", "sc_scan", [code], {
                 repair_id: pending.repair_id || false,
                 product_id: pending.product_id || false,
+                quantity: quantity || false,
             });
+            this.state.quantity = "";
             this.showResult(result);
             if (result.log || result.status === "bound") {
                 await this.loadMoves();
@@ -75,7 +82,18 @@ export class RepairScanScreen extends Component {
 
     showResult(result) {
         this.state.pending = result.state || {};
-        this.state.repair = result.repair || this.state.repair;
+        if (result.tracking) {
+            this.state.tracking = result.tracking;
+        } else if (!this.state.pending.product_id) {
+            this.state.tracking = null;
+        }
+        const repair = result.repair;
+        if (repair && this.state.repair && repair.id === this.state.repair.id) {
+            // A relocation sends what changed; keep the rest of the device scan.
+            this.state.repair = { ...this.state.repair, ...repair };
+        } else {
+            this.state.repair = repair || this.state.repair;
+        }
         this.state.message = result.message;
         this.state.level = SUCCESS.includes(result.status) ? "success" : "info";
         if (result.log) {
@@ -106,6 +124,8 @@ export class RepairScanScreen extends Component {
 
     onReset() {
         this.state.pending = {};
+        this.state.tracking = null;
+        this.state.quantity = "";
         this.state.repair = null;
         this.state.level = "info";
         this.state.message = _t("Scan a device: its receipt or its serial number.");

@@ -72,7 +72,28 @@ registry.category("web_tour.tours").add("repair_warehouse_binding_scan_tour", {
         },
         scan("4600000000042"),
         {
-            content: "The part is issued to the repair",
+            content: "The battery is picked, the paste remains",
+            trigger: ".o_sc_scan_feedback[data-level='success']:contains('scan the other parts')",
+        },
+        // A lot-tracked part: its barcode, a quantity, then its lot (twice).
+        scan("4600000000097"),
+        {
+            content: "The screen asks for the lot and offers a quantity",
+            trigger: ".o_sc_scan_pending:contains('lot number')",
+        },
+        {
+            content: "Type a quantity",
+            trigger: ".o_sc_scan_qty_input",
+            run: "edit 1",
+        },
+        scan("TOUR-PASTE"),
+        {
+            content: "One unit from the lot, one more to scan",
+            trigger: ".o_sc_scan_feedback[data-level='success']:contains('1.0 more to scan')",
+        },
+        scan("TOUR-PASTE"),
+        {
+            content: "The same lot again gives the rest: the parts are issued",
             trigger: ".o_sc_scan_feedback[data-level='success']:contains('is done')",
         },
     ],
