@@ -238,3 +238,24 @@ def test_check_i18n_untranslated_russian_term_fails(addon, fault, status):
     assert code == status, output
     if status:
         assert "not translated: 'Planted'" in output or "placeholders differ" in output
+
+
+def test_odoo_env_addons_path(tmp_path):
+    status, output = run(
+        sys.executable,
+        "scripts/odoo_env.py",
+        "addons-path",
+        env={"ODOO_EXTRA_ADDONS_PATH": " %s , %s" % (tmp_path, REPO)},
+    )
+    path = output.strip().split(",")
+    assert status == 0
+    assert path[-2:] == [REPO, str(tmp_path)]
+    assert any(p.endswith(os.path.join("odoo", "addons")) for p in path)
+
+
+def test_odoo_env_check_says_what_is_missing(tmp_path):
+    status, output = run(
+        sys.executable, "scripts/odoo_env.py", "check", env={"PGPORT": "1"}
+    )
+    assert status == 1
+    assert "PostgreSQL is not reachable" in output
