@@ -45,22 +45,21 @@ def test_checklog_clean_log_passes(tmp_path):
     assert checklog(tmp_path)[0] == 0
 
 
-def test_checklog_error_fails(tmp_path):
-    error = LOG_LINE % ("ERROR", "odoo.sql_db", "bad query: SELECT 1/0")
-    status, output = checklog(tmp_path, error, "Traceback (most recent call last):\n")
-    assert status == 1
-    assert "bad query" in output
-
-
-def test_checklog_warning_about_the_suite_fails(tmp_path):
-    warning = LOG_LINE % (
-        "WARNING",
-        "odoo.addons.repair_sms.models.sms_sms",
-        "gateway answered 500",
+@pytest.mark.parametrize(
+    "level, logger, message",
+    [
+        ("ERROR", "odoo.sql_db", "bad query: SELECT 1/0"),
+        ("WARNING", "odoo.addons.repair_sms.models.sms_sms", "gateway answered 500"),
+        ("CRITICAL", "odoo.service.server", "Failed to initialize database"),
+    ],
+)
+def test_checklog_error_or_warning_fails(tmp_path, level, logger, message):
+    record = (
+        LOG_LINE % (level, logger, message) + "Traceback (most recent call last):\n"
     )
-    status, output = checklog(tmp_path, warning)
+    status, output = checklog(tmp_path, record)
     assert status == 1
-    assert "gateway answered 500" in output
+    assert message in output
 
 
 def test_checklog_harness_error_ignored_only_when_asked(tmp_path):
