@@ -85,7 +85,9 @@ def main(argv=None):
         command = ["click-odoo-makepot", "--addons-dir", args.addons_dir]
         command += ["-d", args.db, "-m", ",".join(modules), "--msgmerge"]
         command += ["--no-fuzzy-matching", "--purge-old-translations"]
-        if subprocess.run(command, check=False).returncode:
+        # VERSION_CONTROL=off: msgmerge -U leaves no ru.po~ backups behind.
+        env = dict(os.environ, VERSION_CONTROL="off")
+        if subprocess.run(command, env=env, check=False).returncode:
             print("check_i18n: %s failed" % " ".join(command))
             return 2
         after = i18n_files(args.addons_dir, modules)
