@@ -69,9 +69,8 @@ def test_checklog_harness_error_ignored_only_when_asked(tmp_path):
         "Importing test framework, avoid importing from business modules and "
         "when not running in test mode",
     )
-    regex = r"ERROR \S+ odoo\.tests\.common: Importing test framework"
     assert checklog(tmp_path, harness)[0] == 1
-    assert checklog(tmp_path, harness, extra=[regex])[0] == 0
+    assert checklog(tmp_path, harness, extra=["pytest"])[0] == 0
 
 
 def test_checklog_config_is_sound():
@@ -83,7 +82,8 @@ def test_checklog_config_is_sound():
     config.read(os.path.join(REPO, "checklog-odoo.cfg"))
     patterns = [
         line.strip()
-        for line in config.get("checklog-odoo", "ignore").splitlines()
+        for section in config.sections()
+        for line in config.get(section, "ignore").splitlines()
         if line.strip() and not line.strip().startswith("#")
     ]
     assert patterns
