@@ -550,8 +550,10 @@ class RepairCallerCard(models.TransientModel):
         call center, ``repairs`` also holds the other branches' repairs as
         rows with ``summary_only`` set (the user cannot open those records).
 
-        Bounded: two queries (the companies' hierarchy for the contacts'
-        rule, then the whole card, see ``_sc_card_sql``).
+        Bounded: one query, the whole card (``_sc_card_sql``, kept per user
+        by ``_sc_card_sql_template``); building it for a user's first card
+        reads the companies' hierarchy (one more query). Devices with
+        variant values get their names from the ORM (one more query).
         """
         number = self.env["res.partner"]._sc_phone_to_e164(phone)
         card = {
