@@ -1,3 +1,4 @@
+from . import repair_scan_cache_mixin
 from . import barcode_nomenclature
 from . import barcode_rule
 from . import repair_scan
