@@ -248,10 +248,12 @@ class RepairOrder(models.Model):
             )._rpt_check_paid_for_handover()
         return res
 
-    def _sc_move_device(self, source, destination):
+    def _sc_move_device(self, source, destination, extra_move_vals=None):
         if destination.usage == "customer" and self.service_stage != "cancelled":
             self._rpt_check_paid_for_handover()
-        return super()._sc_move_device(source, destination)
+        return super()._sc_move_device(
+            source, destination, extra_move_vals=extra_move_vals
+        )
 
     def _rpt_check_paid_for_handover(self):
         for repair in self:
