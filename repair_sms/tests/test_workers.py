@@ -8,10 +8,14 @@ commits its own records and deletes them afterwards.
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 
+from ..models.sms_send_journal import SendJournal
 from .common import CREDENTIALS, StandinMixin
 from .standins.sms_gateways import SECRET
 
@@ -97,3 +101,41 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
         self.assertEqual(set(texts.values()), {1}, "no message sent twice")
         states = self._committed(lambda env: env["sms.sms"].browse(ids).mapped("state"))
         self.assertEqual(set(states), {"pending"})
+
+
+@tagged("post_install", "-at_install")
+class TestTakenBack(StandinMixin, TransactionCase):
+    """A worker the recovery thought dead (reserved long ago) never sends the
+    rows it took back: the hand-off is a compare-and-set on the reservation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_standin()
+
+    def test_rows_taken_back_are_skipped_by_the_old_worker(self):
+        gateway = self._gateway()
+        rows = self._sms(gateway, count=3)
+        reserved, stamp = rows._sc_reserve(gateway)
+        self.assertEqual(reserved, rows)
+        # The first row left before the recovery ran: handed, no answer yet.
+        journal = SendJournal(self.env.cr, reserved, stamp)
+        self.assertEqual(journal.hand([rows[0].uuid]), [rows[0].uuid])
+        rows.invalidate_recordset()
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
+            self.env["sms.sms"]._sc_recover_interrupted()
+        self.env.flush_all()
+        self.assertEqual(
+            rows.mapped("state"), ["error", "outgoing", "outgoing"], "in flight / back"
+        )
+        self.assertEqual(rows.mapped("sc_attempts"), [1, 0, 0])
+        messages = [
+            {"uuid": sms.uuid, "number": sms.number, "body": sms.body}
+            for sms in rows[1:]
+        ]
+        self.assertEqual(gateway._provider().send(messages, journal=journal), [])
+        self.assertFalse(self._sent(), "the old worker sent nothing")
+        # The next worker sends them, once.
+        self.env["sms.sms"]._process_queue(ids=rows.ids)
+        self.assertEqual(rows.mapped("state"), ["error", "pending", "pending"])
+        self.assertEqual(len(self._sent()), 2)
