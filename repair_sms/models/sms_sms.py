@@ -48,6 +48,14 @@ BACKOFF_BASE = 30
 BACKOFF_CAP = 3600
 # A row in "process" longer than this was interrupted (the worker died).
 STUCK_AFTER = timedelta(minutes=15)
+# How the hand-off journal commits (PostgreSQL's synchronous_commit, on its
+# own connection only). "on" (default): every hand-off is on disk before its
+# request leaves, whatever stops, PostgreSQL included. "off": PostgreSQL
+# writes it within a fraction of a second; a stopped or killed Odoo loses
+# nothing, a crash of PostgreSQL itself may lose the last hand-offs (their
+# SMS would then be sent again). See benchmarks/README.md for the cost.
+JOURNAL_SYNC_PARAM = "repair_sms.journal_synchronous_commit"
+JOURNAL_SYNC_VALUES = {"on": "on", "local": "local", "off": "off"}
 
 
 def _testing():
@@ -315,17 +323,39 @@ class SmsSms(models.Model):
         """``provider.send`` with its journal on an autocommit connection of
         its own: each hand-off and answer is durable at once, whatever
         becomes of this worker's transaction."""
+        # sudo: a technical setting, read by whoever triggered the worker.
+        synchronous = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(JOURNAL_SYNC_PARAM, "on")
+            .strip()
+            .lower()
+        )
+        if synchronous not in JOURNAL_SYNC_VALUES:
+            _logger.warning(
+                "Ignored %s=%r (one of %s): the journal commits synchronously",
+                JOURNAL_SYNC_PARAM,
+                synchronous,
+                ", ".join(JOURNAL_SYNC_VALUES),
+            )
+            synchronous = "on"
         journal_cr = self.env.registry.cursor()
         cnx = journal_cr.connection
         try:
             # Read committed: a row the recovery took back is seen as such
             # (skipped), not a serialization failure.
             cnx.set_session(isolation_level="READ COMMITTED", autocommit=True)
+            # A value from the fixed list above, not user text.
+            journal_cr.execute(
+                "SET synchronous_commit TO %s" % JOURNAL_SYNC_VALUES[synchronous]
+            )
             journal = SendJournal(journal_cr, reserved, stamp)
             results = provider.send(messages, journal=journal)
             journal.close()
         finally:
-            cnx.set_session(isolation_level="REPEATABLE READ", autocommit=False)
+            if not cnx.closed:
+                journal_cr.execute("RESET synchronous_commit")
+                cnx.set_session(isolation_level="REPEATABLE READ", autocommit=False)
             journal_cr.close()
         return results
 

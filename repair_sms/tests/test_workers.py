@@ -61,6 +61,9 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
             ICP = env["ir.config_parameter"]
             old = ICP.get_param("sms.session.batch.size")
             ICP.set_param("sms.session.batch.size", 7)
+            # The crash test runs the journal synchronous (the default);
+            # these workers run it asynchronous.
+            ICP.set_param("repair_sms.journal_synchronous_commit", "off")
             return gateway.id, rows.ids, old
 
         gateway_id, ids, old_batch = self._committed(setup)
@@ -70,6 +73,9 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
             env["repair.sms.report"].search([("gateway_id", "=", gateway_id)]).unlink()
             env["repair.sms.gateway"].browse(gateway_id).unlink()
             env["ir.config_parameter"].set_param("sms.session.batch.size", old_batch)
+            env["ir.config_parameter"].set_param(
+                "repair_sms.journal_synchronous_commit", False
+            )
 
         self.addCleanup(self._committed, cleanup)
 
@@ -99,8 +105,12 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
         texts = Counter(m["text"] for m in self._sent())
         self.assertEqual(len(texts), count, "every message sent")
         self.assertEqual(set(texts.values()), {1}, "no message sent twice")
-        states = self._committed(lambda env: env["sms.sms"].browse(ids).mapped("state"))
-        self.assertEqual(set(states), {"pending"})
+
+        def journal(env):
+            rows = env["sms.sms"].browse(ids)
+            return set(rows.mapped("state")), all(rows.mapped("sc_handed_at"))
+
+        self.assertEqual(self._committed(journal), ({"pending"}, True))
 
 
 @tagged("post_install", "-at_install")
