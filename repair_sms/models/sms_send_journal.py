@@ -3,16 +3,19 @@
 """The durable journal of a batch in flight (not a model: a helper of
 ``sms.sms._sc_send_through``).
 
-Right before a request leaves, its rows get ``sc_handed_at``; right after the
-answer, the answer goes into ``sc_send_answer``. Both are committed at once on
-a connection of their own (autocommit), so that a worker killed mid-batch
-leaves behind exactly what happened: rows answered (their answers are applied
-by the recovery), the one request in flight (handed, no answer: it may have
-been sent), and rows never handed (back to the queue).
+Right before a request leaves, its row gets ``sc_handed_at``; the gateway's
+answer is journaled with the next hand-off (in the next row's
+``sc_send_answer``, a list of answers by uuid), the last ones on their own
+rows when the batch ends. All of it is committed at once on a connection of
+its own (autocommit), so that a worker killed mid-batch leaves behind exactly
+what happened: rows answered (their answers are applied by the recovery), the
+one request in flight (handed, no answer: it may have been sent), and rows
+never handed (back to the queue).
 
-One statement per request: the answers of the previous request travel with the
-hand-off of the next one (an answer not yet written when the worker dies
-leaves its row handed without answer: uncertain, never sent twice).
+One statement per request, on one row: the answers of the previous request
+travel with the hand-off of the next one (an answer not yet written when the
+worker dies leaves its row handed without answer: uncertain, never sent
+twice).
 
 The hand-off is a compare-and-set on the reservation (``state = 'process'``
 and the worker's own ``sc_reserved_at``): a row the recovery took back from a
@@ -24,14 +27,19 @@ import json
 
 HAND_SQL = """
     UPDATE sms_sms
-       SET sc_handed_at = CASE WHEN id = ANY(%(hand)s)
-                               THEN now() AT TIME ZONE 'UTC'
-                               ELSE sc_handed_at END,
-           sc_send_answer = COALESCE(%(answers)s::jsonb -> id::text, sc_send_answer)
+       SET sc_handed_at = now() AT TIME ZONE 'UTC',
+           sc_send_answer = %(answers)s::jsonb
      WHERE id = ANY(%(ids)s)
        AND state = 'process'
        AND sc_reserved_at = %(stamp)s
  RETURNING id
+"""
+ANSWER_SQL = """
+    UPDATE sms_sms
+       SET sc_send_answer = COALESCE(sc_send_answer, '[]'::jsonb) || %(answers)s::jsonb
+     WHERE id = ANY(%(ids)s)
+       AND state = 'process'
+       AND sc_reserved_at = %(stamp)s
 """
 
 
@@ -48,43 +56,53 @@ class SendJournal:
         self.cr = cr
         self.stamp = stamp
         self.id_by_uuid = {sms.uuid: sms.id for sms in rows}
-        self.waiting = {}  # id -> answer not yet written
+        self.waiting = []  # answers not yet written
         self.handed = set()
         self.statements = 0
 
-    def _write(self, hand_ids):
-        ids = list(hand_ids) + list(self.waiting)
-        if not ids:
-            return set()
+    def _answers(self):
+        return json.dumps(self.waiting) if self.waiting else None
+
+    def _write_waiting_on_own_rows(self):
+        if not self.waiting:
+            return
         self.cr.execute(
-            HAND_SQL,
+            ANSWER_SQL,
             {
-                "hand": list(hand_ids),
-                "answers": json.dumps(
-                    {str(sms_id): answer for sms_id, answer in self.waiting.items()}
-                ),
-                "ids": ids,
+                "answers": self._answers(),
+                "ids": [self.id_by_uuid[answer["uuid"]] for answer in self.waiting],
                 "stamp": self.stamp,
             },
         )
         self.statements += 1
-        self.waiting.clear()
-        return {row[0] for row in self.cr.fetchall()}
+        self.waiting = []
 
     def hand(self, uuids):
-        """Mark these messages handed (durably) before their request; returns
-        the uuids that may go."""
-        hand_ids = [self.id_by_uuid[uuid] for uuid in uuids]
-        written = self._write(hand_ids)
+        """Mark these messages handed (durably) before their request, with the
+        previous answers; returns the uuids that may go."""
+        self.cr.execute(
+            HAND_SQL,
+            {
+                "answers": self._answers(),
+                "ids": [self.id_by_uuid[uuid] for uuid in uuids],
+                "stamp": self.stamp,
+            },
+        )
+        self.statements += 1
+        written = {row[0] for row in self.cr.fetchall()}
+        if written:
+            self.waiting = []
+        else:
+            # Taken back: the answers go on their own rows instead.
+            self._write_waiting_on_own_rows()
         allowed = [uuid for uuid in uuids if self.id_by_uuid[uuid] in written]
         self.handed.update(self.id_by_uuid[uuid] for uuid in allowed)
         return allowed
 
     def answered(self, results):
         """Keep the answers; they are written with the next hand-off."""
-        for result in results:
-            self.waiting[self.id_by_uuid[result.uuid]] = dataclasses.asdict(result)
+        self.waiting.extend(dataclasses.asdict(result) for result in results)
 
     def close(self):
-        """Write the last answers."""
-        self._write([])
+        """Write the last answers, on their own rows."""
+        self._write_waiting_on_own_rows()

@@ -14,9 +14,9 @@ No duplicates, the order of things:
 2. *Reserve.* The worker takes its batch with ``FOR UPDATE SKIP LOCKED`` and
    moves it to ``process`` (two workers never take one row), then commits.
 3. *Hand off, send, journal* (:mod:`.sms_send_journal`): right before each
-   request its row gets ``sc_handed_at``, right after it the gateway's answer
-   goes into ``sc_send_answer``, both committed at once on a connection of
-   their own (one statement per SMS).
+   request its row gets ``sc_handed_at`` and the previous request's answer
+   (``sc_send_answer``), committed at once on a connection of their own (one
+   one-row statement per SMS).
 4. *Write* the answers (``pending`` + the gateway's message id, or the error)
    the ORM way for the whole batch, and commit.
 
@@ -101,11 +101,12 @@ class SmsSms(models.Model):
         "left: a row handed without answer after a crash may have been sent.",
     )
     sc_send_answer = fields.Json(
-        string="Gateway Answer (journal)",
+        string="Gateway Answers (journal)",
         readonly=True,
         copy=False,
-        help="The gateway's answer as the worker journaled it, committed "
-        "right after the request: what the recovery applies after a crash.",
+        help="Gateway answers the worker journaled with this row's hand-off "
+        "(those of the previous message, and its own at the end of a batch): "
+        "what the recovery applies after a crash.",
     )
     sc_branch_id = fields.Many2one(
         "stock.warehouse",
@@ -579,12 +580,19 @@ class SmsSms(models.Model):
         )
         if not stuck:
             return
-        answered = stuck.filtered("sc_send_answer")
+        # An answer is journaled with the next row's hand-off, the last ones
+        # on their own rows: all on rows of the same (stuck) batch.
+        answers = {
+            answer["uuid"]: answer
+            for sms in stuck
+            for answer in (sms.sc_send_answer or [])
+        }
+        answered = stuck.filtered(lambda sms: sms.uuid in answers)
         for gateway, rows in answered.grouped("sc_gateway_id").items():
-            results = [SendResult(**sms.sc_send_answer) for sms in rows]
+            results = [SendResult(**answers[sms.uuid]) for sms in rows]
             rows._sc_apply_send_results(results, gateway)
         never_handed = stuck.filtered(
-            lambda sms: not sms.sc_handed_at and not sms.sc_send_answer
+            lambda sms: not sms.sc_handed_at and sms.uuid not in answers
         )
         if never_handed:
             _logger.info(

@@ -133,15 +133,21 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
         )
 
         def rows(env):
+            batch = env["sms.sms"].browse(ids)
+            answers = {
+                answer["uuid"]: answer["state"]
+                for sms in batch
+                for answer in (sms.sc_send_answer or [])
+            }
             return [
                 (
                     sms.state,
                     sms.sc_attempts,
                     bool(sms.sc_handed_at),
-                    (sms.sc_send_answer or {}).get("state"),
+                    answers.get(sms.uuid),
                     sms.sc_message_id or False,
                 )
-                for sms in env["sms.sms"].browse(ids)
+                for sms in batch
             ]
 
         # The journal was committed request by request, the batch's answers
