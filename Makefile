@@ -1,7 +1,7 @@
 # Repair service center suite: developer entry points.
 #   make serve   run the suite with demo data at http://localhost:$(PORT)
 #   make test    check, lint, install in a fresh database, run all tests
-#   make lint    ruff + pylint-odoo mandatory checks only
+#   make lint    ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po (= pre-commit run -a)
 #   make check   is Odoo 18.0 importable, is PostgreSQL reachable?
 #   make format  let ruff fix imports and formatting
 # Variables (make VAR=value or environment): DB, PORT, TEST_DB,

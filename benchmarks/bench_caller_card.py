@@ -17,9 +17,15 @@ Every number of a sample of clients is typed in a matrix of Russian formats
 ``89161234567``, ``8 916 123 45 67 доб. 12``...) and looked up two ways:
 
 1. ours:  ``repair.caller.card.get_caller_card(typed)`` (the whole card:
-   client, leads, repairs, devices), and its partner lookup alone
+   client, leads, repairs, devices), the same with its query built anew at
+   each card (a user's first card), and its partner lookup alone
    ``res.partner._sc_find_by_phone(typed)``;
 2. stock: ``res.partner.search([('phone_mobile_search', 'ilike', typed)])``.
+
+Each way is timed in wall time and in the Odoo process's CPU time
+(``time.process_time``); PostgreSQL's own time is measured in a second pass
+by running every query of the lookup again under ``EXPLAIN (ANALYZE,
+SUMMARY)`` (planning + execution).
 
 A hit is the expected client (or the company of the contact person) found.
 It also times PBX events through ``repair.call.log._sc_process_event`` (one
@@ -32,6 +38,7 @@ import os
 import random
 import statistics
 import sys
+import threading
 import time
 
 FULL = {"partners": 200_000, "leads": 1_000_000, "repairs": 300_000}
@@ -276,13 +283,78 @@ def operator_env(env):
     return env(user=user)
 
 
+class _Queries:
+    """The SQL queries a lookup runs (Odoo's cursor query hooks)."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, cr, query, params, start, delay):
+        self.queries.append((query, params))
+
+    def __enter__(self):
+        thread = threading.current_thread()
+        thread.query_hooks = (*getattr(thread, "query_hooks", ()), self)
+        return self
+
+    def __exit__(self, *exc):
+        thread = threading.current_thread()
+        thread.query_hooks = tuple(h for h in thread.query_hooks if h is not self)
+
+
+def pg_time(env, func):
+    """PostgreSQL's own time (planning + execution, ms) for the queries of
+    one lookup: each query it ran is run again, warm, under ``EXPLAIN
+    (ANALYZE, SUMMARY)``; this does not depend on the Odoo process."""
+    env.invalidate_all()
+    with _Queries() as hook:
+        func()
+    total = 0.0
+    for query, params in hook.queries:
+        code = query.decode() if isinstance(query, bytes) else query
+        if not code.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        env.cr.execute(
+            "EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + code,  # noqa: S608 (replayed)
+            params,
+        )
+        plan = env.cr.fetchone()[0][0]
+        total += plan["Planning Time"] + plan["Execution Time"]
+    return total
+
+
+def built_anew(Card):
+    """The card with its query built anew each time (the cost of a user's
+    first card, or of the first after Odoo's caches are cleared): the
+    ``ormcache`` of ``_sc_card_sql_template`` bypassed."""
+    raw = type(Card)._sc_card_sql_template.__cache__.method
+
+    def card(typed):
+        cls = type(Card)
+        own = cls.__dict__.get("_sc_card_sql_template")
+        cls._sc_card_sql_template = raw
+        try:
+            return Card.get_caller_card(typed)
+        finally:
+            if own is None:
+                del cls._sc_card_sql_template
+            else:
+                cls._sc_card_sql_template = own
+
+    return card
+
+
 def run(env, info, sample, seed):
     env = operator_env(env)
     Card = env["repair.caller.card"]
     Partner = env["res.partner"]
+    anew = built_anew(Card)
     ways = {
         "ours: get_caller_card (whole card)": lambda t: [
             p["id"] for p in Card.get_caller_card(t)["partners"]
+        ],
+        "ours: whole card, query built anew": lambda t: [
+            p["id"] for p in anew(t)["partners"]
         ],
         "ours: _sc_find_by_phone (client only)": lambda t: (
             Partner._sc_find_by_phone(t).commercial_partner_id.ids
@@ -294,7 +366,8 @@ def run(env, info, sample, seed):
         ),
     }
     results = {
-        way: {"ms": [], "cpu": [], "q": [], "hits": 0, "by_format": {}} for way in ways
+        way: {"ms": [], "cpu": [], "pg": [], "q": [], "hits": 0, "by_format": {}}
+        for way in ways
     }
     all_cases = cases(info, sample, seed)
     for typed, _expected, _kind, _fmt in all_cases[:5]:
@@ -311,6 +384,11 @@ def run(env, info, sample, seed):
             res["hits"] += hit
             hits, total = res["by_format"].get(fmt, (0, 0))
             res["by_format"][fmt] = (hits + hit, total + 1)
+    # PostgreSQL's share, in a pass of its own (replaying queries would
+    # otherwise weigh on the timings above).
+    for typed, _expected, _kind, _fmt in all_cases:
+        for way, func in ways.items():
+            results[way]["pg"].append(pg_time(env, lambda: func(typed)))  # noqa: B023
     return results, len(all_cases)
 
 
@@ -374,14 +452,15 @@ def report(info, results, n_cases, events_per_s):
         f"leads, {info['repairs']:,} repairs; generated in {info['seconds']:.0f} s.",
         f"Lookups: {n_cases} (every number of the sampled clients, random format).",
         "",
-        "| way | median ms | p95 ms | Odoo CPU ms (median) | queries (median) "
-        "| hit rate |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| way | median ms | p95 ms | Odoo CPU ms (median / p95) "
+        "| PostgreSQL ms (median / p95) | queries (median) | hit rate |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for way, res in results.items():
         out.append(
             f"| {way} | {statistics.median(res['ms']):.2f} | {pct(res['ms'], 95):.2f} "
-            f"| {statistics.median(res['cpu']):.2f} "
+            f"| {statistics.median(res['cpu']):.2f} / {pct(res['cpu'], 95):.2f} "
+            f"| {statistics.median(res['pg']):.2f} / {pct(res['pg'], 95):.2f} "
             f"| {statistics.median(res['q']):.0f} | {res['hits']}/{n_cases} "
             f"({100 * res['hits'] / n_cases:.0f}%) |"
         )

@@ -7,9 +7,9 @@ Usage::
 
     python3 scripts/odoo_env.py check [--for-tests]  # fail fast, with a hint
     python3 scripts/odoo_env.py addons-path          # comma-separated addons path
-    python3 scripts/odoo_env.py modules              # comma-separated repo addons
-    python3 scripts/odoo_env.py db-exists NAME       # exit 0 if database exists
-    python3 scripts/odoo_env.py drop-db NAME         # drop a database if it exists
+
+What the ecosystem's tools do is left to them: manifestoo lists the addons,
+click-odoo-initdb / click-odoo-dropdb make and drop databases (scripts/README.md).
 
 Environment:
 
@@ -26,7 +26,6 @@ Odoo itself is never fetched or built here: it must be importable by the
 """
 
 import argparse
-import ast
 import os
 import shutil
 import sys
@@ -60,29 +59,6 @@ def suite_root():
     """Return the directory that holds the suite's addons."""
     default = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     return os.path.abspath(os.environ.get("SUITE_ROOT") or default)
-
-
-def read_manifest(addon_dir):
-    """Return the manifest dict of ``addon_dir`` or None if it has none."""
-    path = os.path.join(addon_dir, "__manifest__.py")
-    if not os.path.isfile(path):
-        return None
-    with open(path, encoding="utf-8") as manifest_file:
-        return ast.literal_eval(manifest_file.read())
-
-
-def repo_modules(root=None):
-    """Names of the installable addons at the top level of ``root``, sorted."""
-    root = root or suite_root()
-    names = []
-    for name in sorted(os.listdir(root)):
-        addon_dir = os.path.join(root, name)
-        if name.startswith(".") or not os.path.isdir(addon_dir):
-            continue
-        manifest = read_manifest(addon_dir)
-        if manifest is not None and manifest.get("installable", True) is not False:
-            names.append(name)
-    return names
 
 
 def odoo_addons_dirs():
@@ -231,20 +207,17 @@ def cmd_check(args):
         errors += check_postgres()
     if args.for_tests:
         errors += check_test_tools()
-    if not repo_modules():
-        errors.append("No addon (folder with __manifest__.py) in %s" % suite_root())
     if errors:
         return _problem(["", "Environment check failed:", ""] + errors + [""])
     import odoo.release
 
     print(
-        "Environment OK: Odoo %s (%s), PostgreSQL at %s:%s, addons: %s"
+        "Environment OK: Odoo %s (%s), PostgreSQL at %s:%s"
         % (
             odoo.release.version,
             os.path.dirname(odoo.release.__file__),
             pg_params()["host"],
             pg_params()["port"],
-            ",".join(repo_modules()),
         )
     )
     return 0
@@ -252,40 +225,6 @@ def cmd_check(args):
 
 def cmd_addons_path(args):
     print(",".join(addons_path()))
-    return 0
-
-
-def cmd_modules(args):
-    print(",".join(repo_modules()))
-    return 0
-
-
-def cmd_db_exists(args):
-    conn = pg_connect()
-    with conn.cursor() as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.name,))
-        found = cr.fetchone() is not None
-    conn.close()
-    return 0 if found else 1
-
-
-def cmd_drop_db(args):
-    from psycopg2 import sql
-
-    conn = pg_connect()
-    with conn.cursor() as cr:
-        cr.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (args.name,),
-        )
-        cr.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(args.name))
-        )
-    conn.close()
-    if args.data_dir:
-        filestore = os.path.join(args.data_dir, "filestore", args.name)
-        shutil.rmtree(filestore, ignore_errors=True)
     return 0
 
 
@@ -300,14 +239,6 @@ def main(argv=None):
     )
     check.set_defaults(func=cmd_check)
     sub.add_parser("addons-path").set_defaults(func=cmd_addons_path)
-    sub.add_parser("modules").set_defaults(func=cmd_modules)
-    exists = sub.add_parser("db-exists")
-    exists.add_argument("name")
-    exists.set_defaults(func=cmd_db_exists)
-    drop = sub.add_parser("drop-db")
-    drop.add_argument("name")
-    drop.add_argument("--data-dir", help="also remove <data-dir>/filestore/<name>")
-    drop.set_defaults(func=cmd_drop_db)
     args = parser.parse_args(argv)
     return args.func(args)
 

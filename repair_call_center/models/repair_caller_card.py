@@ -1,42 +1,81 @@
 import logging
+from datetime import date, datetime
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL, Query, format_date
 
 _logger = logging.getLogger(__name__)
 
 CARD_LIMIT = 50
+# Stands for the caller's number in the card's query built once per user
+# (``_sc_card_sql_template``); never sent to the database.
+NUMBER_MARK = "+sc-caller-card-number"
 
-# Only what the card shows: the reads fetch these columns and nothing else.
-PARTNER_FIELDS = ["name", "phone", "mobile", "commercial_partner_id"]
-LEAD_FIELDS = [
-    "name",
-    "create_date",
-    "sc_operator_id",
-    "sc_device_id",
-    "sc_serial_number",
-    "sc_fault_description",
-    "sc_quoted_price",
-    "sc_promised_date",
-    "sc_branch_id",
-    "sc_repair_id",
-    "stage_id",
-]
-REPAIR_FIELDS = [
-    "name",
-    "create_date",
-    "service_stage",
-    "product_id",
-    "lot_id",
-    "serial_number",
-    "branch_id",
-    "quoted_price",
-    "date_deadline",
-    "sc_lead_id",
-]
+# Only what the card shows, by kind of row: (model, {key: field path}); the
+# linked records' names are read as sub-selects (``_sc_path_sql``). The
+# device of a lead comes under the same keys as the product of a repair.
+CARD_COLUMNS = {
+    "family": (
+        "res.partner",
+        {
+            "id": "id",
+            "name": "name",
+            "phone": "phone",
+            "mobile": "mobile",
+            "commercial_partner_id": "commercial_partner_id",
+            "sc_phone_e164": "sc_phone_e164",
+            "sc_mobile_e164": "sc_mobile_e164",
+        },
+    ),
+    "lead": (
+        "crm.lead",
+        {
+            "id": "id",
+            "name": "name",
+            "create_date": "create_date",
+            "sc_operator_id": "sc_operator_id",
+            "sc_operator_id_name": "sc_operator_id.name",
+            "product_id": "sc_device_id",
+            "product_id_name": "sc_device_id.product_tmpl_id.name",
+            "product_code": "sc_device_id.default_code",
+            "product_variant": "sc_device_id.combination_indices",
+            "sc_serial_number": "sc_serial_number",
+            "sc_fault_description": "sc_fault_description",
+            "sc_quoted_price": "sc_quoted_price",
+            "sc_promised_date": "sc_promised_date",
+            "sc_branch_id": "sc_branch_id",
+            "sc_branch_id_name": "sc_branch_id.name",
+            "sc_repair_id": "sc_repair_id",
+            "sc_repair_id_name": "sc_repair_id.name",
+            "stage_id": "stage_id",
+            "stage_id_name": "stage_id.name",
+        },
+    ),
+    "repair": (
+        "repair.order",
+        {
+            "id": "id",
+            "name": "name",
+            "create_date": "create_date",
+            "service_stage": "service_stage",
+            "product_id": "product_id",
+            "product_id_name": "product_id.product_tmpl_id.name",
+            "product_code": "product_id.default_code",
+            "product_variant": "product_id.combination_indices",
+            "lot_id": "lot_id",
+            "lot_id_name": "lot_id.name",
+            "serial_number": "serial_number",
+            "branch_id": "branch_id",
+            "branch_id_name": "branch_id.name",
+            "quoted_price": "quoted_price",
+            "date_deadline": "date_deadline",
+            "sc_lead_id": "sc_lead_id",
+        },
+    ),
+}
 
 
 class RepairCallerCard(models.TransientModel):
@@ -78,13 +117,7 @@ class RepairCallerCard(models.TransientModel):
             card.lead_ids = records["leads"]
             card.repair_ids = records["repairs"]
             card.lot_ids = records["repairs"].lot_id
-            rows = (
-                self._sc_repair_dicts(
-                    self._sc_repair_domain(records["family"], records["leads"].ids)
-                )
-                if records["number"]
-                else []
-            )
+            rows = records["card"]["repairs"]
             other_rows = [row for row in rows if row["summary_only"]]
             card.other_repairs_html = self._sc_table_html(
                 "o_sc_other_repairs",
@@ -117,7 +150,7 @@ class RepairCallerCard(models.TransientModel):
                 [self.env._("Device"), self.env._("Serial / IMEI")],
                 [
                     (device["product"], device["serial"])
-                    for device in self._sc_devices(rows)
+                    for device in records["card"]["devices"]
                 ],
             )
 
@@ -135,94 +168,28 @@ class RepairCallerCard(models.TransientModel):
         return self.env.user.has_group("repair_service_center.group_sc_operator")
 
     @api.model
-    def _sc_card_family(self, number):
-        """(clients, family, numbers) of the E.164 ``number``: the commercial
-        partners of every contact having it, the clients with their contact
-        persons, and every number of that family (``number`` included)."""
-        Partner = self.env["res.partner"]
-        # The contacts' multi-company rule (parent_of) reads the companies'
-        # parent_path: read that column alone, not the companies' whole rows.
-        self.env.companies.fetch(["parent_path"])
-        # The commercial partners of every contact having the number, then
-        # the whole family (clients and their contact persons) in one read.
-        contacts = Partner._search(
-            Partner._sc_phone_domain(number), limit=CARD_LIMIT, order="id"
-        )
-        commercial = contacts.subselect(
-            SQL.identifier(contacts.table, "commercial_partner_id")
-        )
-        family = Partner.search_fetch(
-            [("commercial_partner_id", "in", commercial)],
-            PARTNER_FIELDS + ["sc_phone_e164", "sc_mobile_e164"],
-            limit=CARD_LIMIT * 4,
-            order="id",
-        )
-        clients = family.filtered(lambda p: p.commercial_partner_id == p)
-        # Every number of the client finds their leads, even leads left
-        # without a contact.
-        numbers = {number}
-        for partner in family:
-            numbers.update(
-                filter(None, (partner.sc_phone_e164, partner.sc_mobile_e164))
-            )
-        return clients, family, sorted(numbers)
-
-    @api.model
-    def _sc_lead_domain(self, family, numbers):
-        domain = self.env["crm.lead"]._sc_phone_domain(numbers)
-        if family:
-            domain = ["|", ("partner_id", "in", family.ids), *domain]
-        return domain
-
-    @api.model
-    def _sc_repair_domain(self, family, lead_ids):
-        domain = [("sc_lead_id", "in", lead_ids)]
-        if family:
-            domain = ["|", ("partner_id", "in", family.ids), *domain]
-        return domain
-
-    @api.model
     def _sc_card_records(self, phone):
         """Clients, leads and repairs of ``phone`` (any format, any number).
 
         Returns a dict of records (for the card's form): ``number`` (E.164 or
-        False), ``partners`` (clients), ``family`` (clients and their contact
-        persons), ``leads`` and ``repairs`` (those the user may open; the
-        call center's summary of the others is ``_sc_repair_dicts``).
+        False), ``partners`` (clients), ``leads`` and ``repairs`` (those the
+        user may open), and ``card``, the plain card of ``get_caller_card``
+        (the call center's summary of the other repairs included).
         """
-        Partner = self.env["res.partner"]
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        Repair = self.env["repair.order"]
-        number = Partner._sc_phone_to_e164(phone)
-        result = {
-            "number": number,
-            "partners": Partner,
-            "family": Partner,
-            "leads": Lead,
-            "repairs": Repair,
+        card = self.get_caller_card(phone)
+        return {
+            "number": card["number"],
+            "card": card,
+            "partners": self.env["res.partner"].browse(
+                [partner["id"] for partner in card["partners"]]
+            ),
+            "leads": self.env["crm.lead"]
+            .with_context(active_test=False)
+            .browse([lead["id"] for lead in card["leads"]]),
+            "repairs": self.env["repair.order"].browse(
+                [row["id"] for row in card["repairs"] if not row["summary_only"]]
+            ),
         }
-        if not number:
-            return result
-        clients, family, numbers = self._sc_card_family(number)
-        leads = Lead.search_fetch(
-            self._sc_lead_domain(family, numbers),
-            LEAD_FIELDS,
-            limit=CARD_LIMIT,
-            order="create_date desc, id desc",
-        )
-        repairs = Repair.search_fetch(
-            self._sc_repair_domain(family, leads.ids),
-            REPAIR_FIELDS,
-            limit=CARD_LIMIT,
-            order="id desc",
-        )
-        result.update(
-            partners=clients,
-            family=family,
-            leads=leads,
-            repairs=repairs,
-        )
-        return result
 
     # ------------------------------------------------------------------
     # Plain rows (RPC, bus, the summary table)
@@ -264,7 +231,7 @@ class RepairCallerCard(models.TransientModel):
         ) % (css_class, head, body)
 
     # ------------------------------------------------------------------
-    # The card over RPC: each list in one query
+    # The card over RPC: the whole card in one query
     # ------------------------------------------------------------------
     @api.model
     def _sc_path_sql(self, model, alias, path, query):
@@ -298,37 +265,211 @@ class RepairCallerCard(models.TransientModel):
         return SQL("(%s)", subquery.select(value))
 
     @api.model
-    def _sc_select(self, model, query, paths):
-        """Rows (dicts keyed like ``paths``) of ``query`` with these fields
-        and paths, in one SQL query built by the ORM."""
-        columns = [
+    def _sc_columns_sql(self, kind):
+        """The select list (``path AS key, ...``) of the card's ``kind`` of
+        rows (``CARD_COLUMNS``) on its model's table, by ``_sc_path_sql``."""
+        model_name, paths = CARD_COLUMNS[kind]
+        model = self.env[model_name].sudo()
+        query = Query(model.env, model._table, model._table_sql)
+        columns = SQL(", ").join(
             SQL(
                 "%s AS %s",
-                self._sc_path_sql(model.sudo(), query.table, path, query),
+                self._sc_path_sql(model, query.table, path, query),
                 SQL.identifier(key),
             )
             for key, path in paths.items()
-        ]
-        return self.env.execute_query_dict(query.select(*columns))
+        )
+        if query._joins:  # a stored column needs no join: keep it that way
+            raise ValueError(f"Caller card columns of {kind} need a join.")
+        return columns
 
     @api.model
-    def _sc_product_names(self, rows, prefix):
+    def _sc_card_sql(self, number):
+        """The SQL of the whole card of the E.164 ``number``: one statement
+        whose common table expressions are the ORM's own queries (``_search``,
+        so with the user's record rules), each feeding the next inside
+        PostgreSQL instead of a round trip through Python:
+
+        - ``card_family``: the clients of every contact having the number and
+          their contact persons (the partners' rules);
+        - ``card_leads``: the leads of the family or of any of its numbers,
+          also leads left without a contact (the leads' rules);
+        - ``card_repairs``: the repairs of the family or of those leads (the
+          user's rules; for the call center every branch's, see
+          ``_sc_sees_every_branch``);
+        - ``card_visible``: which of those the user may open (the repairs'
+          rules, the branch rule included, on those rows only).
+
+        The sets are passed on as ``= ANY(ARRAY(SELECT ...))``: PostgreSQL
+        runs each as an init plan and searches the indexes of the next table
+        with its values (BitmapOr of the phone and partner indexes).
+        """
+        Partner = self.env["res.partner"]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        Repair = self.env["repair.order"]
+        sees_all = self._sc_sees_every_branch()
+
+        def any_of(sql):
+            return SQL("ANY(ARRAY(%s))", sql)
+
+        family_ids = any_of(SQL("SELECT id FROM card_family"))
+        numbers = any_of(
+            SQL(
+                "SELECT %s::varchar UNION SELECT sc_phone_e164 FROM card_family "
+                "UNION SELECT sc_mobile_e164 FROM card_family",
+                number,
+            )
+        )
+        # The contacts' multi-company rule (parent_of) reads the companies'
+        # parent_path: read that column alone, not the companies' whole rows.
+        self.env.companies.fetch(["parent_path"])
+        contacts = Partner._search(
+            Partner._sc_phone_domain(number), limit=CARD_LIMIT, order="id"
+        )
+        family = Partner._search(
+            [
+                (
+                    "commercial_partner_id",
+                    "in",
+                    contacts.subselect(
+                        SQL.identifier(contacts.table, "commercial_partner_id")
+                    ),
+                )
+            ],
+            limit=CARD_LIMIT * 4,
+            order="id",
+        )
+        leads = Lead._search(
+            [
+                "|",
+                "|",
+                ("partner_id", "=", family_ids),
+                ("sc_phone_e164", "=", numbers),
+                ("sc_mobile_e164", "=", numbers),
+            ],
+            limit=CARD_LIMIT,
+            order="create_date desc, id desc",
+        )
+        # sudo: the call center's read-only summary of every branch's
+        # repairs (_sc_sees_every_branch); the rows the user may open are
+        # told apart by ``card_visible``, with the user's own record rules.
+        repairs = (Repair.sudo() if sees_all else Repair)._search(
+            [
+                "|",
+                ("partner_id", "=", family_ids),
+                ("sc_lead_id", "=", any_of(SQL("SELECT id FROM card_leads"))),
+            ],
+            limit=CARD_LIMIT,
+            order="id desc",
+        )
+        ctes = [
+            SQL("card_family AS (%s)", family.select(self._sc_columns_sql("family"))),
+            SQL("card_leads AS (%s)", leads.select(self._sc_columns_sql("lead"))),
+            SQL("card_repairs AS (%s)", repairs.select(self._sc_columns_sql("repair"))),
+        ]
+        if sees_all:
+            visible = Repair._search(
+                [("id", "=", any_of(SQL("SELECT id FROM card_repairs")))]
+            )
+            ctes.append(SQL("card_visible AS (%s)", visible.select()))
+        else:
+            ctes.append(SQL("card_visible AS (SELECT id FROM card_repairs)"))
+        return SQL(
+            "WITH %s SELECT "
+            "(SELECT json_agg(f ORDER BY f.id) FROM card_family f), "
+            "(SELECT json_agg(l ORDER BY l.create_date DESC, l.id DESC) "
+            "FROM card_leads l), "
+            "(SELECT json_agg(r ORDER BY r.id DESC) FROM card_repairs r), "
+            "ARRAY(SELECT id FROM card_visible)",
+            SQL(", ").join(ctes),
+        )
+
+    @api.model
+    @tools.ormcache("self.env.uid", "self.env.su", "key")
+    def _sc_card_sql_template(self, key):
+        """``_sc_card_sql`` built once per user and ``key`` (the parts of the
+        environment the ORM builds it from: language, companies, active
+        test), with ``NUMBER_MARK`` for the number: (code, params, indexes
+        of the number in the params, fields to flush by model).
+
+        The user's record rules are in it as the ORM wrote them, and kept
+        exactly as long as the ORM keeps its own: ``ir.rule`` caches the
+        rules' domains in the same registry cache, which Odoo clears when a
+        rule, a group, a user's groups or companies change, and the core
+        when a user's branches change (``res.users.write``). Building it
+        costs ~1.7 ms of CPU (five ``_search``: domains, rules, SQL) and a
+        query (the companies' hierarchy for the contacts' rule); the card
+        itself then is one query.
+        """
+        sql = self._sc_card_sql(NUMBER_MARK)
+        params = tuple(sql.params)
+        slots = tuple(i for i, value in enumerate(params) if value == NUMBER_MARK)
+        if not slots:  # the number must reach the query as a parameter
+            raise ValueError("The caller card's query lost the caller's number.")
+        to_flush = {}
+        for field in sql.to_flush:
+            to_flush.setdefault(field.model_name, set()).add(field.name)
+        return (
+            sql.code,
+            params,
+            slots,
+            tuple((model, tuple(sorted(names))) for model, names in to_flush.items()),
+        )
+
+    @api.model
+    def _sc_card_rows(self, number):
+        """Rows (dicts) of the card of the E.164 ``number``, in one query:
+        ``family`` (clients and contact persons), ``leads`` and ``repairs``
+        (each repair with ``summary_only`` when the user may not open it)."""
+        env = self.env
+        code, params, slots, to_flush = self._sc_card_sql_template(
+            (
+                env.lang,
+                env.company.id,
+                tuple(env.companies.ids),
+                env.context.get("active_test", True),
+            )
+        )
+        for model, names in to_flush:
+            env[model].flush_model(names)
+        params = list(params)
+        for index in slots:
+            params[index] = number
+        env.cr.execute(code, params)
+        ((family, leads, repairs, visible),) = env.cr.fetchall()
+        family, leads, repairs = family or [], leads or [], repairs or []
+        visible = set(visible)
+        to_datetime = datetime.fromisoformat
+        for row in leads:
+            row["create_date"] = to_datetime(row["create_date"])
+            if row["sc_promised_date"]:
+                row["sc_promised_date"] = date.fromisoformat(row["sc_promised_date"])
+        for row in repairs:
+            row["create_date"] = to_datetime(row["create_date"])
+            if row["date_deadline"]:
+                row["date_deadline"] = to_datetime(row["date_deadline"])
+            row["summary_only"] = row["id"] not in visible
+        self._sc_product_names(leads + repairs)
+        return {"family": family, "leads": leads, "repairs": repairs}
+
+    @api.model
+    def _sc_product_names(self, rows):
         """The product's display name of each row (Odoo's ``[code] name``);
-        products with variant values get it from the ORM."""
-        variants = {row[f"{prefix}_id"] for row in rows if row[f"{prefix}_variant"]}
+        products with variant values get it from the ORM (one more query)."""
+        variants = {row["product_id"] for row in rows if row["product_variant"]}
         names = {
             product.id: product.display_name
             for product in self.env["product.product"].sudo().browse(variants)
         }
         for row in rows:
-            product_id = row[f"{prefix}_id"]
+            product_id = row["product_id"]
             if not product_id:
-                row[f"{prefix}_name"] = False
+                row["product_id_name"] = False
             elif product_id in names:
-                row[f"{prefix}_name"] = names[product_id]
-            elif row[f"{prefix}_code"]:
-                row[f"{prefix}_name"] = (
-                    f"[{row[f'{prefix}_code']}] {row[f'{prefix}_name']}"
+                row["product_id_name"] = names[product_id]
+            elif row["product_code"]:
+                row["product_id_name"] = (
+                    f"[{row['product_code']}] {row['product_id_name']}"
                 )
 
     @staticmethod
@@ -336,122 +477,68 @@ class RepairCallerCard(models.TransientModel):
         return (row[key], row[f"{key}_name"]) if row[key] else False
 
     @api.model
-    def _sc_lead_dicts(self, domain):
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        query = Lead._search(
-            domain, limit=CARD_LIMIT, order="create_date desc, id desc"
-        )
-        rows = self._sc_select(
-            Lead,
-            query,
-            {
-                "id": "id",
-                "name": "name",
-                "create_date": "create_date",
-                "sc_operator_id": "sc_operator_id",
-                "sc_operator_id_name": "sc_operator_id.name",
-                "sc_device_id": "sc_device_id",
-                "sc_device_name": "sc_device_id.product_tmpl_id.name",
-                "sc_device_code": "sc_device_id.default_code",
-                "sc_device_variant": "sc_device_id.combination_indices",
-                "sc_serial_number": "sc_serial_number",
-                "sc_fault_description": "sc_fault_description",
-                "sc_quoted_price": "sc_quoted_price",
-                "sc_promised_date": "sc_promised_date",
-                "sc_branch_id": "sc_branch_id",
-                "sc_branch_id_name": "sc_branch_id.name",
-                "sc_repair_id": "sc_repair_id",
-                "sc_repair_id_name": "sc_repair_id.name",
-                "stage_id": "stage_id",
-                "stage_id_name": "stage_id.name",
-            },
-        )
-        self._sc_product_names(rows, "sc_device")
+    def _sc_lead_dict(self, row):
         pair = self._sc_pair_of
-        return [
-            {
-                "id": row["id"],
-                "name": row["name"],
-                "create_date": row["create_date"],
-                "sc_operator_id": pair(row, "sc_operator_id"),
-                "sc_device_id": (
-                    (row["sc_device_id"], row["sc_device_name"])
-                    if row["sc_device_id"]
-                    else False
-                ),
-                "sc_serial_number": row["sc_serial_number"] or False,
-                "sc_fault_description": row["sc_fault_description"] or False,
-                "sc_quoted_price": row["sc_quoted_price"] or 0.0,
-                "sc_promised_date": row["sc_promised_date"] or False,
-                "sc_branch_id": pair(row, "sc_branch_id"),
-                "sc_repair_id": pair(row, "sc_repair_id"),
-                "stage_id": pair(row, "stage_id"),
-            }
-            for row in rows
-        ]
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "create_date": row["create_date"],
+            "sc_operator_id": pair(row, "sc_operator_id"),
+            "sc_device_id": pair(row, "product_id"),
+            "sc_serial_number": row["sc_serial_number"] or False,
+            "sc_fault_description": row["sc_fault_description"] or False,
+            "sc_quoted_price": row["sc_quoted_price"] or 0.0,
+            "sc_promised_date": row["sc_promised_date"] or False,
+            "sc_branch_id": pair(row, "sc_branch_id"),
+            "sc_repair_id": pair(row, "sc_repair_id"),
+            "stage_id": pair(row, "stage_id"),
+        }
 
     @api.model
-    def _sc_repair_dicts(self, domain):
-        """Repair rows of ``domain``; for the call center every branch's, the
-        ones the user may not open marked ``summary_only``."""
-        Repair = self.env["repair.order"]
-        sees_all = self._sc_sees_every_branch()
-        # sudo: the call center's read-only summary of every branch's
-        # repairs (_sc_sees_every_branch); the rows the user may open are
-        # told apart below with the user's own record rules.
-        Search = Repair.sudo() if sees_all else Repair
-        query = Search._search(domain, limit=CARD_LIMIT, order="id desc")
-        rows = self._sc_select(
-            Search,
-            query,
-            {
-                "id": "id",
-                "name": "name",
-                "create_date": "create_date",
-                "service_stage": "service_stage",
-                "product_id": "product_id",
-                "product_name": "product_id.product_tmpl_id.name",
-                "product_code": "product_id.default_code",
-                "product_variant": "product_id.combination_indices",
-                "lot_id": "lot_id",
-                "lot_id_name": "lot_id.name",
-                "serial_number": "serial_number",
-                "branch_id": "branch_id",
-                "branch_id_name": "branch_id.name",
-                "quoted_price": "quoted_price",
-                "date_deadline": "date_deadline",
-                "sc_lead_id": "sc_lead_id",
-            },
-        )
-        ids = [row["id"] for row in rows]
-        visible = set(ids)
-        if sees_all and ids:
-            visible = set(Repair._search([("id", "in", ids)]).get_result_ids())
-        self._sc_product_names(rows, "product")
-        stages = dict(Repair._fields["service_stage"]._description_selection(self.env))
+    def _sc_repair_dict(self, row, stages):
         pair = self._sc_pair_of
-        return [
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "create_date": row["create_date"],
+            "service_stage": row["service_stage"],
+            "service_stage_name": stages.get(row["service_stage"]),
+            "product_id": pair(row, "product_id"),
+            "lot_id": pair(row, "lot_id"),
+            "serial_number": row["serial_number"] or False,
+            "branch_id": pair(row, "branch_id"),
+            "quoted_price": row["quoted_price"] or 0.0,
+            "date_deadline": row["date_deadline"] or False,
+            "sc_lead_id": row["sc_lead_id"] or False,
+            "summary_only": row["summary_only"],
+        }
+
+    @api.model
+    def _sc_card_dicts(self, number):
+        """(clients, family, leads, repairs) of the card of ``number`` as
+        plain dicts, in one query."""
+        rows = self._sc_card_rows(number)
+        clients = [
             {
-                "id": row["id"],
-                "name": row["name"],
-                "create_date": row["create_date"],
-                "service_stage": row["service_stage"],
-                "service_stage_name": stages.get(row["service_stage"]),
-                "product_id": (
-                    (row["product_id"], row["product_name"])
-                    if row["product_id"]
-                    else False
-                ),
-                "lot_id": pair(row, "lot_id"),
-                "serial_number": row["serial_number"] or False,
-                "branch_id": pair(row, "branch_id"),
-                "quoted_price": row["quoted_price"] or 0.0,
-                "date_deadline": row["date_deadline"] or False,
-                "sc_lead_id": row["sc_lead_id"] or False,
-                "summary_only": row["id"] not in visible,
+                "id": partner["id"],
+                "name": partner["name"],
+                "phone": partner["phone"] or False,
+                "mobile": partner["mobile"] or False,
             }
-            for row in rows
+            for partner in rows["family"]
+            if partner["commercial_partner_id"] == partner["id"]
         ]
+        stages = dict(
+            self.env["repair.order"]
+            ._fields["service_stage"]
+            ._description_selection(self.env)
+        )
+        return (
+            clients,
+            rows["family"],
+            [self._sc_lead_dict(row) for row in rows["leads"]],
+            [self._sc_repair_dict(row, stages) for row in rows["repairs"]],
+        )
 
     @api.model
     def get_caller_card(self, phone):
@@ -463,8 +550,10 @@ class RepairCallerCard(models.TransientModel):
         call center, ``repairs`` also holds the other branches' repairs as
         rows with ``summary_only`` set (the user cannot open those records).
 
-        Bounded: the family in one query, the leads and the repairs each in
-        one query with their linked records' names joined in.
+        Bounded: one query, the whole card (``_sc_card_sql``, kept per user
+        by ``_sc_card_sql_template``); building it for a user's first card
+        reads the companies' hierarchy (one more query). Devices with
+        variant values get their names from the ORM (one more query).
         """
         number = self.env["res.partner"]._sc_phone_to_e164(phone)
         card = {
@@ -477,21 +566,9 @@ class RepairCallerCard(models.TransientModel):
         }
         if not number:
             return card
-        clients, family, numbers = self._sc_card_family(number)
-        leads = self._sc_lead_dicts(self._sc_lead_domain(family, numbers))
-        repairs = self._sc_repair_dicts(
-            self._sc_repair_domain(family, [lead["id"] for lead in leads])
-        )
+        clients, _family, leads, repairs = self._sc_card_dicts(number)
         card.update(
-            partners=[
-                {
-                    "id": partner.id,
-                    "name": partner.name,
-                    "phone": partner.phone,
-                    "mobile": partner.mobile,
-                }
-                for partner in clients
-            ],
+            partners=clients,
             leads=leads,
             repairs=repairs,
             devices=self._sc_devices(repairs),

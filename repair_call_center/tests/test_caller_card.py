@@ -189,12 +189,67 @@ class TestCallerCard(CallCenterCase):
         self.assertFalse(form.other_repairs_html)
 
     def test_card_query_count(self):
+        """The whole card (clients, leads, repairs, devices, the other
+        branches' summary) is one query once the user's query is built."""
         Card = self.env["repair.caller.card"].with_user(self.operator)
         Card.get_caller_card("89161234567")  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(5):
+        with self.assertQueryCount(1):
             card = Card.get_caller_card("8 916 123-45-67")
         self.assertEqual(len(card["leads"]), 2)
+        self.assertEqual([r["id"] for r in card["repairs"]], self.repair.ids)
+        # Another caller reuses the user's query with their own number.
+        with self.assertQueryCount(1):
+            card = Card.get_caller_card("+7 903 000 00 01")
+        self.assertEqual([r["id"] for r in card["leads"]], self.other.ids)
+        self.assertFalse(card["partners"] or card["repairs"])
+
+    def test_card_follows_the_rules_as_they_change(self):
+        """The card's query, built once per user, changes with the user's
+        record rules: their branches, a new rule, a rule archived."""
+        repair_b = self._new_repair(
+            serial="SN-CARD-B2",
+            partner_id=self.client.id,
+            user=self.receptionist_b,
+            picking_type_id=self.branch_b.repair_type_id.id,
+        )
+        Card = self.env["repair.caller.card"]
+
+        def card_of(user):
+            card = Card.with_user(user).get_caller_card("89161234567")
+            return (
+                {row["id"]: row["summary_only"] for row in card["repairs"]},
+                {row["id"] for row in card["leads"]},
+            )
+
+        leads = {self.lead_done.id, self.lead_open.id}
+        self.assertEqual(card_of(self.receptionist), ({self.repair.id: False}, leads))
+        self.assertEqual(
+            card_of(self.operator),
+            ({self.repair.id: False, repair_b.id: True}, leads),
+        )
+        # Both now work in branch B too: its repair opens for them.
+        (self.receptionist | self.operator).sc_branch_ids |= self.branch_b
+        both = {self.repair.id: False, repair_b.id: False}
+        self.assertEqual(card_of(self.receptionist), (both, leads))
+        self.assertEqual(card_of(self.operator), (both, leads))
+        # A new rule hides a lead from everyone; archived, it hides nothing.
+        rule = self.env["ir.rule"].create(
+            {
+                "name": "Test: hide a lead",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "domain_force": repr([("id", "!=", self.lead_open.id)]),
+            }
+        )
+        self.assertEqual(card_of(self.operator), (both, {self.lead_done.id}))
+        rule.active = False
+        self.assertEqual(card_of(self.operator), (both, leads))
+        # Back to branch A only: branch B's repair is a summary again.
+        self.operator.sc_branch_ids -= self.branch_b
+        self.assertEqual(
+            card_of(self.operator),
+            ({self.repair.id: False, repair_b.id: True}, leads),
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -100,7 +100,9 @@ class TestFactsLock(ServiceCenterCase):
         repair = self._received_repair(serial="SN-TYPO-4")
         action = repair.with_user(self.manager).action_sc_open_serial_correction()
         self.assertEqual(action["res_model"], "repair.serial.wizard")
-        wizard_model = self.env["repair.serial.wizard"].with_context(action["context"])
+        wizard_model = self.env["repair.serial.wizard"].with_context(
+            **action["context"]
+        )
         with self.assertRaises(AccessError):
             wizard_model.with_user(self.engineer).create(
                 {"repair_id": repair.id, "new_serial": "SN-TYPO-9", "reason": "x"}
