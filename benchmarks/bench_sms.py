@@ -11,7 +11,8 @@ For each target (the SMS.ru stand-in, a real Kannel with its fake SMSC):
    parameters;
 2. odoo: the whole path in Odoo: render N bodies from an ``sms.template``,
    queue them as ``sms.sms`` rows, then ``sms.sms._process_queue()`` (what the
-   cron runs: reserve with ``FOR UPDATE SKIP LOCKED``, commit, send, write the
+   cron runs: reserve with ``FOR UPDATE SKIP LOCKED``, commit, send while
+   journaling each hand-off and answer on an autocommit connection, write the
    gateway's answers, commit per batch).
 
 It reports the times, the ratio odoo/floor, SQL queries per SMS in the send

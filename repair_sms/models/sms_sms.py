@@ -13,14 +13,21 @@ No duplicates, the order of things:
    is never handed to a gateway before that transaction commits.
 2. *Reserve.* The worker takes its batch with ``FOR UPDATE SKIP LOCKED`` and
    moves it to ``process`` (two workers never take one row), then commits.
-3. *Send,* then write the gateway's answer (``pending`` + its message id, or
-   the error) and commit.
+3. *Hand off, send, journal* (:mod:`.sms_send_journal`): right before each
+   request its row gets ``sc_handed_at`` and the previous request's answer
+   (``sc_send_answer``), committed at once on a connection of their own (one
+   one-row statement per SMS).
+4. *Write* the answers (``pending`` + the gateway's message id, or the error)
+   the ORM way for the whole batch, and commit.
 
-A crash between 2 and 3 leaves rows in ``process``: they are never sent again
-automatically (the gateway may have accepted them); the status cron marks
-them failed with the reason after a grace period, and the manager is told.
-Transient trouble (gateway down, 5xx, "try later") happens before acceptance:
-those rows go back to the queue with an exponential backoff.
+A worker killed during 3 or 4 leaves rows in ``process``; after a grace period
+the status cron recovers them from the journal: answered rows get their answer
+(as in 4), rows never handed go back to the queue and leave with the next
+worker, and only the request that was in flight (handed, no answer: the
+gateway may have accepted it) is marked failed "may have been sent", never
+sent again, and the manager is told. Transient trouble (gateway down, 5xx,
+"try later") happens before acceptance: those rows go back to the queue with an
+exponential backoff.
 """
 
 import logging
@@ -31,7 +38,8 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 
-from ..providers.base import STATE_RANK, AmbiguousError, TransientError
+from ..providers.base import STATE_RANK, AmbiguousError, SendResult, TransientError
+from .sms_send_journal import SendJournal
 
 _logger = logging.getLogger(__name__)
 
@@ -40,6 +48,14 @@ BACKOFF_BASE = 30
 BACKOFF_CAP = 3600
 # A row in "process" longer than this was interrupted (the worker died).
 STUCK_AFTER = timedelta(minutes=15)
+# How the hand-off journal commits (PostgreSQL's synchronous_commit, on its
+# own connection only). "on" (default): every hand-off is on disk before its
+# request leaves, whatever stops, PostgreSQL included. "off": PostgreSQL
+# writes it within a fraction of a second; a stopped or killed Odoo loses
+# nothing, a crash of PostgreSQL itself may lose the last hand-offs (their
+# SMS would then be sent again). See benchmarks/README.md for the cost.
+JOURNAL_SYNC_PARAM = "repair_sms.journal_synchronous_commit"
+JOURNAL_SYNC_VALUES = {"on": "on", "local": "local", "off": "off"}
 
 
 def _testing():
@@ -77,6 +93,21 @@ class SmsSms(models.Model):
         help="Held until then: quiet hours of the branch, or a retry's backoff.",
     )
     sc_reserved_at = fields.Datetime(string="Reserved On", readonly=True, copy=False)
+    sc_handed_at = fields.Datetime(
+        string="Handed to Gateway On",
+        readonly=True,
+        copy=False,
+        help="Set (and committed) right before the request to the gateway "
+        "left: a row handed without answer after a crash may have been sent.",
+    )
+    sc_send_answer = fields.Json(
+        string="Gateway Answers (journal)",
+        readonly=True,
+        copy=False,
+        help="Gateway answers the worker journaled with this row's hand-off "
+        "(those of the previous message, and its own at the end of a batch): "
+        "what the recovery applies after a crash.",
+    )
     sc_branch_id = fields.Many2one(
         "stock.warehouse",
         string="Branch",
@@ -199,7 +230,7 @@ class SmsSms(models.Model):
         """Take the rows still queued, skipping those another worker holds.
 
         SQL because the ORM cannot say ``FOR UPDATE SKIP LOCKED``. Returns the
-        reserved rows, now in ``process``.
+        reserved rows, now in ``process``, and the reservation's stamp.
         """
         self.flush_model()
         cr = self.env.cr
@@ -211,6 +242,8 @@ class SmsSms(models.Model):
                        SET state = 'process',
                            sc_gateway_id = %s,
                            sc_reserved_at = now() AT TIME ZONE 'UTC',
+                           sc_handed_at = NULL,
+                           sc_send_answer = NULL,
                            sc_attempts = COALESCE(sc_attempts, 0) + 1,
                            write_uid = %s,
                            write_date = now() AT TIME ZONE 'UTC'
@@ -219,30 +252,35 @@ class SmsSms(models.Model):
                             WHERE id = ANY(%s) AND state = 'outgoing'
                               AND to_delete IS NOT TRUE
                               FOR UPDATE SKIP LOCKED)
-                 RETURNING id
+                 RETURNING id, sc_reserved_at
                     """,
                     [gateway.id, self.env.uid, self.ids],
                     log_exceptions=False,
                 )
-                reserved_ids = [row[0] for row in cr.fetchall()]
+                rows = cr.fetchall()
         except psycopg2.errors.SerializationFailure:
             # Another worker changed these rows since our snapshot: they are
             # its rows now.
             _logger.info("SMS batch %s taken by another worker", self.ids[:5])
-            return self.browse()
+            return self.browse(), None
         self.invalidate_model(
-            ["state", "sc_gateway_id", "sc_reserved_at", "sc_attempts"]
+            [
+                "state",
+                "sc_gateway_id",
+                "sc_reserved_at",
+                "sc_handed_at",
+                "sc_send_answer",
+                "sc_attempts",
+            ]
         )
-        return self.browse(reserved_ids)
+        # In queue order (RETURNING gives them in no particular order).
+        reserved = self.browse(sorted(row[0] for row in rows))
+        return reserved, rows[0][1] if rows else None
 
     def _sc_send_through(self, gateway):
-        reserved = self._sc_reserve(gateway)
+        reserved, stamp = self._sc_reserve(gateway)
         if not reserved:
             return
-        if self.env.context.get("sc_sms_worker") and not _testing():
-            # The reservation must be durable before anything leaves: after a
-            # crash a row in "process" is never sent again (see module doc).
-            self.env.cr.commit()  # pylint: disable=invalid-commit
         provider = gateway._provider()
         messages = [
             {
@@ -253,14 +291,79 @@ class SmsSms(models.Model):
             }
             for sms in reserved
         ]
-        results = provider.send(messages)
+        durable = (
+            self.env.context.get("sc_sms_worker")
+            and not _testing()
+            # An HTTP test's registry hands out cursors on the test's own.
+            and not self.env.registry.in_test_mode()
+        )
+        if not durable:
+            # Nothing is committed (a test, a send outside the queue worker):
+            # the journal goes with the rest of the transaction.
+            journal = SendJournal(self.env.cr, reserved, stamp)
+            results = provider.send(messages, journal=journal)
+            journal.close()
+        else:
+            # The reservation must be durable before anything leaves.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            results = self._sc_send_journaled(provider, messages, reserved, stamp)
+            # The journal committed on its own connection: end this (read-
+            # only) transaction so that the answers below are written on a
+            # snapshot that sees it (no serialization failure).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.invalidate_model(["state", "sc_handed_at", "sc_send_answer"])
         _logger.info(
             "SMS gateway %s: %d sent, %d accepted",
             gateway.id,
             len(results),
             sum(1 for r in results if r.state in ("pending", "sent")),
         )
-        reserved._sc_apply_send_results(results, gateway)
+        by_uuid = {sms.uuid: sms for sms in reserved}
+        # A row the recovery took back meanwhile (worker thought dead) is not
+        # ours any more.
+        mine = reserved.filtered(lambda sms: sms.state == "process")
+        results = [r for r in results if by_uuid[r.uuid] in mine]
+        mine._sc_apply_send_results(results, gateway)
+
+    def _sc_send_journaled(self, provider, messages, reserved, stamp):
+        """``provider.send`` with its journal on an autocommit connection of
+        its own: each hand-off and answer is durable at once, whatever
+        becomes of this worker's transaction."""
+        # sudo: a technical setting, read by whoever triggered the worker.
+        synchronous = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(JOURNAL_SYNC_PARAM, "on")
+            .strip()
+            .lower()
+        )
+        if synchronous not in JOURNAL_SYNC_VALUES:
+            _logger.warning(
+                "Ignored %s=%r (one of %s): the journal commits synchronously",
+                JOURNAL_SYNC_PARAM,
+                synchronous,
+                ", ".join(JOURNAL_SYNC_VALUES),
+            )
+            synchronous = "on"
+        journal_cr = self.env.registry.cursor()
+        cnx = journal_cr.connection
+        try:
+            # Read committed: a row the recovery took back is seen as such
+            # (skipped), not a serialization failure.
+            cnx.set_session(isolation_level="READ COMMITTED", autocommit=True)
+            # A value from the fixed list above, not user text.
+            journal_cr.execute(
+                "SET synchronous_commit TO %s" % JOURNAL_SYNC_VALUES[synchronous]
+            )
+            journal = SendJournal(journal_cr, reserved, stamp)
+            results = provider.send(messages, journal=journal)
+            journal.close()
+        finally:
+            if not cnx.closed:
+                journal_cr.execute("RESET synchronous_commit")
+                cnx.set_session(isolation_level="REPEATABLE READ", autocommit=False)
+            journal_cr.close()
+        return results
 
     def _sc_apply_send_results(self, results, gateway):
         by_uuid = {sms.uuid: sms for sms in self}
@@ -357,6 +460,8 @@ class SmsSms(models.Model):
                     "sc_failure_reason": False,
                     "sc_attempts": 0,
                     "sc_reserved_at": False,
+                    "sc_handed_at": False,
+                    "sc_send_answer": False,
                     "sc_send_after": release if release > now else False,
                 }
             )
@@ -463,6 +568,9 @@ class SmsSms(models.Model):
 
     @api.model
     def _sc_recover_interrupted(self):
+        """Rows a worker left in ``process`` (it died mid-batch), from its
+        journal: answered rows get their answer, rows never handed go back to
+        the queue, the one in flight is failed "may have been sent"."""
         stuck = self.sudo().search(
             [
                 ("state", "=", "process"),
@@ -472,17 +580,51 @@ class SmsSms(models.Model):
         )
         if not stuck:
             return
+        # An answer is journaled with the next row's hand-off, the last ones
+        # on their own rows: all on rows of the same (stuck) batch.
+        answers = {
+            answer["uuid"]: answer
+            for sms in stuck
+            for answer in (sms.sc_send_answer or [])
+        }
+        answered = stuck.filtered(lambda sms: sms.uuid in answers)
+        for gateway, rows in answered.grouped("sc_gateway_id").items():
+            results = [SendResult(**answers[sms.uuid]) for sms in rows]
+            rows._sc_apply_send_results(results, gateway)
+        never_handed = stuck.filtered(
+            lambda sms: not sms.sc_handed_at and sms.uuid not in answers
+        )
+        if never_handed:
+            _logger.info(
+                "SMS %s were reserved by a worker that stopped before handing "
+                "them to the gateway: queued again",
+                never_handed.ids,
+            )
+            for attempts, rows in never_handed.grouped("sc_attempts").items():
+                # The attempt was never made.
+                rows.write(
+                    {
+                        "state": "outgoing",
+                        "sc_reserved_at": False,
+                        "sc_attempts": max(attempts - 1, 0),
+                    }
+                )
+            never_handed._sc_sync_notifications()
+            self._sc_trigger_worker()
+        in_flight = stuck - answered - never_handed
+        if not in_flight:
+            return
         _logger.info(
             "SMS %s were interrupted after being handed to the gateway; not sent again",
-            stuck.ids,
+            in_flight.ids,
         )
         reason = self.env._(
             "Interrupted while the gateway was answering: it may have been sent. "
             "Not sent again, to avoid a duplicate; check the gateway's log."
         )
-        stuck.write(
+        in_flight.write(
             {"state": "error", "failure_type": "unknown", "sc_failure_reason": reason}
         )
-        for sms in stuck:
+        for sms in in_flight:
             sms.sms_tracker_id._action_update_from_sms_state("error", "unknown", reason)
-        stuck._sc_sync_notifications()
+        in_flight._sc_sync_notifications()

@@ -131,34 +131,47 @@ class SmsProvider:
             ) from exc
 
     # -- sending ------------------------------------------------------------
-    def send(self, messages):
+    def send(self, messages, journal=None):
         """Send ``messages`` (dicts: uuid, number, body, dlr_url).
 
-        Returns one :class:`SendResult` per message. A failure of the gateway
-        as a whole becomes ``retry`` for the messages not yet sent; a lost
-        answer is ``error`` unless the gateway is idempotent.
+        Returns one :class:`SendResult` per message handed to the gateway. A
+        failure of the gateway as a whole becomes ``retry`` for the messages
+        not yet sent; a lost answer is ``error`` unless the gateway is
+        idempotent.
+
+        ``journal`` (optional) makes a batch survive a crash of the sender:
+        ``journal.hand(uuids)`` is called right before the request that
+        carries those messages and returns the uuids that may still go (the
+        others were taken back: skip them); ``journal.answered(results)``
+        right after the answer. A provider that sends several messages in one
+        request overrides this method and hands the whole request at once: it
+        is then the unit in flight.
         """
         results = []
         for message in messages:
-            try:
-                results.append(self._send_one(message))
-            except TransientError as exc:
-                results.append(SendResult(message["uuid"], "retry", reason=str(exc)))
-            except AmbiguousError as exc:
-                if self.idempotent:
-                    results.append(
-                        SendResult(message["uuid"], "retry", reason=str(exc))
-                    )
-                else:
-                    results.append(
-                        SendResult(
-                            message["uuid"],
-                            "error",
-                            failure_type="sms_server",
-                            reason="%s; not sent again to avoid a duplicate" % exc,
-                        )
-                    )
+            if journal is not None and not journal.hand([message["uuid"]]):
+                continue
+            result = self._send_guarded(message)
+            results.append(result)
+            if journal is not None:
+                journal.answered([result])
         return results
+
+    def _send_guarded(self, message):
+        """One message; gateway trouble becomes its :class:`SendResult`."""
+        try:
+            return self._send_one(message)
+        except TransientError as exc:
+            return SendResult(message["uuid"], "retry", reason=str(exc))
+        except AmbiguousError as exc:
+            if self.idempotent:
+                return SendResult(message["uuid"], "retry", reason=str(exc))
+            return SendResult(
+                message["uuid"],
+                "error",
+                failure_type="sms_server",
+                reason="%s; not sent again to avoid a duplicate" % exc,
+            )
 
     def _send_one(self, message):
         raise NotImplementedError

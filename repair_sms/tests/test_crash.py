@@ -3,9 +3,10 @@
 """A queue worker killed between the gateway's acceptance and its commit.
 
 A real Odoo process (its own registry and database connection) runs the SMS
-queue worker; the stand-in gateway SIGKILLs it right after accepting the
-message, before answering: the gateway has the SMS, our database does not
-know. Restarted workers and crons must never send it again. The rows must be
+queue worker on a batch; the stand-in gateway SIGKILLs it right after
+accepting one message of the batch, before answering: the gateway has that SMS,
+our database does not know. Restarted workers and crons must never send it
+again, and must send the rest of the batch once. The rows must be
 committed for the other process to see them, so this test commits its own
 records and deletes them afterwards.
 """
@@ -14,6 +15,7 @@ import json
 import signal
 import subprocess
 import sys
+from collections import Counter
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -70,7 +72,29 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
                 options.append("%s=%s" % (option, config[key]))
         return options
 
-    def test_killed_after_acceptance_sends_once(self):
+    def _run_worker(self, ids, kill_after=None):
+        args = {
+            "db": self.env.cr.dbname,
+            "ids": ids,
+            "options": self._worker_options(),
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-c", WORKER, json.dumps(args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        if kill_after:
+            self.standin.state.kill_after = kill_after
+            self.standin.state.kill_pid = worker.pid
+        output = worker.communicate(timeout=300)[0].decode(errors="replace")
+        return worker.returncode, output
+
+    def test_killed_mid_batch(self):
+        """Killed right after the gateway accepted message k of n: 1..k-1 keep
+        their answers, k alone is uncertain (not sent again, manager told),
+        k+1..n go back to the queue and leave once with the next worker."""
+        count, k = 6, 3
+
         def setup(env):
             gateway = env["repair.sms.gateway"].create(
                 {
@@ -80,55 +104,101 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
                     "secret": SECRET,
                 }
             )
-            sms = env["sms.sms"].create(
-                {
-                    "number": "+79161234567",
-                    "body": "Killed worker: ready, 2 500 ₽",
-                    "sc_gateway_id": gateway.id,
-                }
+            rows = env["sms.sms"].create(
+                [
+                    {
+                        "number": "+7916123456%d" % index,
+                        "body": "Killed worker %d: ready, 2 500 ₽" % index,
+                        "sc_gateway_id": gateway.id,
+                    }
+                    for index in range(1, count + 1)
+                ]
             )
-            return gateway.id, sms.id
+            return gateway.id, rows.ids
 
-        gateway_id, sms_id = self._committed(setup)
+        gateway_id, ids = self._committed(setup)
 
         def cleanup(env):
-            env["sms.sms"].browse(sms_id).unlink()
+            env["sms.sms"].browse(ids).unlink()
             env["repair.sms.gateway"].browse(gateway_id).unlink()
 
         self.addCleanup(self._committed, cleanup)
 
-        args = {
-            "db": self.env.cr.dbname,
-            "ids": [sms_id],
-            "options": self._worker_options(),
-        }
-        worker = subprocess.Popen(
-            [sys.executable, "-c", WORKER, json.dumps(args)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+        returncode, output = self._run_worker(ids, kill_after=k)
+        self.assertEqual(returncode, -signal.SIGKILL, output)
+        self.assertEqual(
+            [m["text"] for m in self._sent()],
+            ["Killed worker %d: ready, 2 500 ₽" % i for i in range(1, k + 1)],
+            "the gateway accepted 1..k, then the worker died",
         )
-        self.standin.state.kill_pid = worker.pid
-        output = worker.communicate(timeout=300)[0].decode(errors="replace")
-        self.assertEqual(worker.returncode, -signal.SIGKILL, output)
-        self.assertEqual(len(self._sent()), 1, "the gateway accepted it")
 
-        def row(env):
-            sms = env["sms.sms"].browse(sms_id)
-            return sms.state, sms.sc_attempts, sms.sc_failure_reason
+        def rows(env):
+            batch = env["sms.sms"].browse(ids)
+            answers = {
+                answer["uuid"]: answer["state"]
+                for sms in batch
+                for answer in (sms.sc_send_answer or [])
+            }
+            return [
+                (
+                    sms.state,
+                    sms.sc_attempts,
+                    bool(sms.sc_handed_at),
+                    answers.get(sms.uuid),
+                    sms.sc_message_id or False,
+                )
+                for sms in batch
+            ]
 
-        # The reservation was committed before the request left; the answer
-        # died with the worker.
-        self.assertEqual(self._committed(row), ("process", 1, False))
+        # The journal was committed request by request, the batch's answers
+        # were not: 1..k-1 answered, k handed without answer, the rest
+        # reserved and never handed.
+        journal = self._committed(rows)
+        self.assertEqual(
+            [row[:4] for row in journal],
+            [("process", 1, True, "pending")] * (k - 1)
+            + [("process", 1, True, None)]
+            + [("process", 1, False, None)] * (count - k),
+        )
 
         def restart(env):
-            env["sms.sms"]._process_queue(ids=[sms_id])
+            env["sms.sms"]._process_queue(ids=ids)
             env["sms.sms"]._sc_cron_poll_status()
 
+        # Within the grace period the worker may still be alive: untouched.
         self._committed(restart)
-        self.assertEqual(self._committed(row)[0], "process")
+        self.assertEqual(self._committed(rows), journal)
+        self.assertEqual(len(self._sent()), k)
+
+        # After it, the recovery applies the journal.
         with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
-            self._committed(restart)
-        state, attempts, reason = self._committed(row)
-        self.assertEqual((state, attempts), ("error", 1))
+            self._committed(lambda env: env["sms.sms"]._sc_cron_poll_status())
+        recovered = self._committed(rows)
+        self.assertEqual(
+            [row[:2] for row in recovered],
+            [("pending", 1)] * (k - 1)
+            + [("error", 1)]
+            + [("outgoing", 0)] * (count - k),
+        )
+        self.assertTrue(all(row[4] for row in recovered[: k - 1]), "message ids kept")
+        reason = self._committed(
+            lambda env: env["sms.sms"].browse(ids[k - 1]).sc_failure_reason
+        )
         self.assertIn("Not sent again", reason)
-        self.assertEqual(len(self._sent()), 1, "never sent a second time")
+
+        # The next worker (a real process again) sends k+1..n, once.
+        returncode, output = self._run_worker(ids)
+        self.assertEqual(returncode, 0, output)
+        self.assertEqual(
+            [row[:2] for row in self._committed(rows)],
+            [("pending", 1)] * (k - 1)
+            + [("error", 1)]
+            + [("pending", 1)] * (count - k),
+        )
+        texts = Counter(m["text"] for m in self._sent())
+        self.assertEqual(len(texts), count, "every message reached the gateway")
+        self.assertEqual(set(texts.values()), {1}, "none twice")
+        # Later runs of the worker and the crons send nothing more.
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=40)):
+            self._committed(restart)
+        self.assertEqual(len(self._sent()), count)

@@ -8,10 +8,14 @@ commits its own records and deletes them afterwards.
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 
+from ..models.sms_send_journal import SendJournal
 from .common import CREDENTIALS, StandinMixin
 from .standins.sms_gateways import SECRET
 
@@ -57,6 +61,9 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
             ICP = env["ir.config_parameter"]
             old = ICP.get_param("sms.session.batch.size")
             ICP.set_param("sms.session.batch.size", 7)
+            # The crash test runs the journal synchronous (the default);
+            # these workers run it asynchronous.
+            ICP.set_param("repair_sms.journal_synchronous_commit", "off")
             return gateway.id, rows.ids, old
 
         gateway_id, ids, old_batch = self._committed(setup)
@@ -66,6 +73,9 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
             env["repair.sms.report"].search([("gateway_id", "=", gateway_id)]).unlink()
             env["repair.sms.gateway"].browse(gateway_id).unlink()
             env["ir.config_parameter"].set_param("sms.session.batch.size", old_batch)
+            env["ir.config_parameter"].set_param(
+                "repair_sms.journal_synchronous_commit", False
+            )
 
         self.addCleanup(self._committed, cleanup)
 
@@ -95,5 +105,47 @@ class TestTwoWorkers(StandinMixin, TransactionCase):
         texts = Counter(m["text"] for m in self._sent())
         self.assertEqual(len(texts), count, "every message sent")
         self.assertEqual(set(texts.values()), {1}, "no message sent twice")
-        states = self._committed(lambda env: env["sms.sms"].browse(ids).mapped("state"))
-        self.assertEqual(set(states), {"pending"})
+
+        def journal(env):
+            rows = env["sms.sms"].browse(ids)
+            return set(rows.mapped("state")), all(rows.mapped("sc_handed_at"))
+
+        self.assertEqual(self._committed(journal), ({"pending"}, True))
+
+
+@tagged("post_install", "-at_install")
+class TestTakenBack(StandinMixin, TransactionCase):
+    """A worker the recovery thought dead (reserved long ago) never sends the
+    rows it took back: the hand-off is a compare-and-set on the reservation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_standin()
+
+    def test_rows_taken_back_are_skipped_by_the_old_worker(self):
+        gateway = self._gateway()
+        rows = self._sms(gateway, count=3)
+        reserved, stamp = rows._sc_reserve(gateway)
+        self.assertEqual(reserved, rows)
+        # The first row left before the recovery ran: handed, no answer yet.
+        journal = SendJournal(self.env.cr, reserved, stamp)
+        self.assertEqual(journal.hand([rows[0].uuid]), [rows[0].uuid])
+        rows.invalidate_recordset()
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
+            self.env["sms.sms"]._sc_recover_interrupted()
+        self.env.flush_all()
+        self.assertEqual(
+            rows.mapped("state"), ["error", "outgoing", "outgoing"], "in flight / back"
+        )
+        self.assertEqual(rows.mapped("sc_attempts"), [1, 0, 0])
+        messages = [
+            {"uuid": sms.uuid, "number": sms.number, "body": sms.body}
+            for sms in rows[1:]
+        ]
+        self.assertEqual(gateway._provider().send(messages, journal=journal), [])
+        self.assertFalse(self._sent(), "the old worker sent nothing")
+        # The next worker sends them, once.
+        self.env["sms.sms"]._process_queue(ids=rows.ids)
+        self.assertEqual(rows.mapped("state"), ["error", "pending", "pending"])
+        self.assertEqual(len(self._sent()), 2)

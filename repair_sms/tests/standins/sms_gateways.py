@@ -70,9 +70,11 @@ class StandinState:
         self.fail_kind = "500"
         self.slow_seconds = 0.0
         self.balance = 1234.5
-        # A process to kill right after the next accepted message, before
-        # the answer: a worker that dies between acceptance and its commit.
+        # A process to kill right after the kill_after-th accepted message
+        # (counted from when kill_pid is set), before the answer: a worker
+        # that dies between acceptance and its commit.
         self.kill_pid = None
+        self.kill_after = 1
         self._ids = itertools.count(1000)
 
     def reset(self):
@@ -99,8 +101,11 @@ class StandinState:
             }
             self.messages.append(message)
             if self.kill_pid:
-                os.kill(self.kill_pid, signal.SIGKILL)
-                self.kill_pid = None
+                self.kill_after -= 1
+                if self.kill_after <= 0:
+                    os.kill(self.kill_pid, signal.SIGKILL)
+                    self.kill_pid = None
+                    self.kill_after = 1
             return message
 
     def find(self, message_id):
