@@ -10,7 +10,7 @@ of a branch are timed and query-counted, on the same devices:
    (the device found, with its place and path: "where is it") then
    ``sc_scan(place_code, repair_id=…)``: both codes resolved through the
    barcode nomenclature, rights and branch checked, the device relocated by
-   the core's ``action_sc_move_device`` (a done stock move) and logged;
+   the core's ``_sc_move_device`` (a done stock move) and logged;
 2. scan_place: the second call alone (the relocation);
 3. relocate:   ``repair.scan.sc_relocate(device_code, place_code)``, both codes
    in one call, the same rules; ``relocate_rpc`` the same call from a client
