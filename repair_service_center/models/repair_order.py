@@ -8,6 +8,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import float_compare, format_date
 
 from ..tools import code128_svg
@@ -1192,17 +1193,26 @@ class RepairOrder(models.Model):
             self.env["stock.quant"]
             .sudo()
             .search_fetch(
-                [
-                    ("product_id", "in", list(products)),
-                    "|",
-                    # All the device's quants: the lot's place is computed
-                    # again from them once its quant moved.
-                    ("lot_id", "=", self.lot_id.id),
-                    ("location_id", "in", list(location_ids)),
-                    "|",
-                    ("lot_id", "in", [lot for lot in lots if lot]),
-                    ("lot_id", "=", False),
-                ],
+                expression.AND(
+                    [
+                        [("product_id", "in", list(products))],
+                        expression.OR(
+                            [
+                                # All the device's quants: the lot's place is
+                                # computed again from them once its quant moved.
+                                [("lot_id", "=", self.lot_id.id)]
+                                if self.lot_id
+                                else expression.FALSE_DOMAIN,
+                                [
+                                    ("location_id", "in", list(location_ids)),
+                                    "|",
+                                    ("lot_id", "in", [lot for lot in lots if lot]),
+                                    ("lot_id", "=", False),
+                                ],
+                            ]
+                        ),
+                    ]
+                ),
                 [
                     "product_id",
                     "location_id",
@@ -1257,10 +1267,13 @@ class RepairOrder(models.Model):
                 quants_cache=self._sc_quants_cache(extra, source | destination)
             )
             vals_list = repair._sc_relocation_move_vals(source, destination, message)
+            repair_env = self._sc_device_context().env
             if vals_list:
                 # The device-move marker lets the done lines through the seal.
-                return repair.env["stock.move"].create(vals_list + extra)
-            repair = self._sc_device_context()
+                moves = repair.env["stock.move"].create(vals_list + extra)
+                # Without the quants read for this move.
+                return moves.with_env(repair_env)
+            repair = repair.with_env(repair_env)
         extra_moves = repair.env["stock.move"].create(list(extra_move_vals or []))
         move = repair.env["stock.move"].create(
             {

@@ -213,6 +213,9 @@ class RepairScan(models.AbstractModel):
         cannot tell (only the place came back: the device is there, or
         nowhere in the house).
         """
+        if not repair.lot_id:
+            # No serial, no device in the house (refused by the caller).
+            return self._sc_find_place(code), self.env["stock.location"]
         locations = self.env["stock.location"].search_fetch(
             [
                 "|",
@@ -234,7 +237,7 @@ class RepairScan(models.AbstractModel):
         others = (locations - place).filtered(lambda loc: loc.usage == "internal")
         if others:
             return place, others[:1]
-        if not repair.lot_id or not place:
+        if not place:
             return place, self.env["stock.location"]
         return place, None
 
