@@ -10,15 +10,17 @@ of a branch are timed and query-counted, on the same devices:
    (the device found, with its place and path: "where is it") then
    ``sc_scan(place_code, repair_id=…)``: both codes resolved through the
    barcode nomenclature, rights and branch checked, the device relocated by
-   the core's ``action_sc_move_device`` (a done stock move) and logged;
+   the core's ``_sc_move_device`` (a done stock move) and logged;
 2. scan_place: the second call alone (the relocation);
 3. relocate:   ``repair.scan.sc_relocate(device_code, place_code)``, both codes
-   in one call, the same rules;
+   in one call, the same rules; ``relocate_rpc`` the same call from a client
+   that sends no context (XML-RPC): one more query, its user's company;
 4. transfer:   what a user does in Inventory without the addon: create an
    internal transfer (picking + move), confirm, assign, set the serial and the
    owner on the move line, validate.
 
-Everything runs as a scanning user (the admin) in ONE transaction that is
+Everything runs as a scanning user (the admin), with the context the web
+client sends (``allowed_company_ids``), in ONE transaction that is
 rolled back at the end: the database is left as it was. The database must
 have ``repair_warehouse_binding`` installed (``--db``, default ``rsc_wh``).
 Only 127.0.0.1 is contacted. See benchmarks/README.md.
@@ -120,6 +122,14 @@ def run_relocate(env, codes):
     env["repair.scan"].sc_relocate(codes["device"], codes["place"])
 
 
+def run_relocate_rpc(env, codes):
+    """``sc_relocate`` from a client that sends no context (XML-RPC): a new
+    environment, whose company is read from its user."""
+    env = env(context={})
+    env.user.invalidate_recordset()
+    env["repair.scan"].sc_relocate(codes["device"], codes["place"])
+
+
 def run_transfer(env, codes):
     # The core seals a client's device in the house: only its repair moves
     # it. The standard transfer runs with the repair's private marker, as if
@@ -207,6 +217,7 @@ WAYS = {
     "scan": run_scan,
     "scan_place": run_scan_place,
     "relocate": run_relocate,
+    "relocate_rpc": run_relocate_rpc,
     "transfer": run_transfer,
 }
 
@@ -221,7 +232,10 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")
-        env = env(user=admin, su=False)
+        # The context the web client sends with every call (the scan screen).
+        env = env(
+            user=admin, su=False, context={"allowed_company_ids": admin.company_id.ids}
+        )
         try:
             print(f"setting up {args.devices} devices…", file=sys.stderr)
             _branch, shelves, repairs = make_devices(env, args.devices)
@@ -243,7 +257,7 @@ def main():
         )
     std_t, std_q = (statistics.median(v) for v in results["transfer"])
     print()
-    for way in ("scan", "scan_place", "relocate"):
+    for way in ("scan", "scan_place", "relocate", "relocate_rpc"):
         way_t, way_q = (statistics.median(v) for v in results[way])
         print(
             f"ratio transfer/{way}: time ×{std_t / way_t:.2f}, "

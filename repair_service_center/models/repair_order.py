@@ -8,6 +8,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import float_compare, format_date
 
 from ..tools import code128_svg
@@ -1121,11 +1122,28 @@ class RepairOrder(models.Model):
 
         Empty when the client's device is not at ``source``. The values are
         those of ``stock.quant.move_quants`` (``_get_inventory_move_values``),
-        created done: the quant moves when its done line is created.
+        created done: the quant moves when its done line is created. The
+        quant is taken from the ``quants_cache`` of the context when there is
+        one (see ``_sc_quants_cache``), else from the device's lot.
         """
         self.ensure_one()
-        # The quants of the device, read by device_location_id already.
-        quant = self.lot_id.quant_ids.filtered(
+        quants_cache = self.env.context.get("quants_cache")
+        if quants_cache is not None:
+            quants = self.env["stock.quant"].union(
+                *(
+                    cached
+                    for (product, location, lot, _package, owner), cached in (
+                        quants_cache.items()
+                    )
+                    if product == self.product_id.id
+                    and location == source.id
+                    and lot == self.lot_id.id
+                    and owner == self.partner_id.id
+                )
+            )
+        else:
+            quants = self.lot_id.quant_ids
+        quant = quants.filtered(
             lambda q: (
                 q.location_id == source
                 and q.owner_id == self.partner_id
@@ -1144,8 +1162,85 @@ class RepairOrder(models.Model):
             group_id=self.procurement_group_id.id,
             state="done",
             date=fields.Datetime.now(),
+            # Known now: spares reading the new move back to compute its
+            # reservation date (a done move has none) and summing its line.
+            picking_type_id=False,
+            quantity=quant.quantity,
         )
         return [vals]
+
+    def _sc_quants_cache(self, move_vals_list, locations):
+        """The quants that the done lines of ``move_vals_list`` update, read
+        in one query, in the form of Odoo's own ``quants_cache``
+        (``stock.quant._get_quants_by_products_locations``, used by
+        ``stock.move.line._action_done``): ``stock.quant._gather`` answers
+        from it instead of searching each place before and after each update.
+
+        Every quant of those products at those places with those lots (or
+        none) is in it, so the cache answers what the searches would.
+        """
+        products, lots = {self.product_id.id}, {self.lot_id.id}
+        location_ids = set(locations.ids)
+        for vals in move_vals_list:
+            products.add(vals["product_id"])
+            for command in vals.get("move_line_ids") or []:
+                line = command[2]
+                lots.add(line.get("lot_id") or False)
+                location_ids.update((line["location_id"], line["location_dest_id"]))
+        # sudo: Odoo's quant update that this cache serves runs as superuser
+        # too (stock.quant._update_available_quantity); nothing is shown.
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search_fetch(
+                expression.AND(
+                    [
+                        [("product_id", "in", list(products))],
+                        expression.OR(
+                            [
+                                # All the device's quants: the lot's place is
+                                # computed again from them once its quant moved.
+                                [("lot_id", "=", self.lot_id.id)]
+                                if self.lot_id
+                                else expression.FALSE_DOMAIN,
+                                [
+                                    ("location_id", "in", list(location_ids)),
+                                    "|",
+                                    ("lot_id", "in", [lot for lot in lots if lot]),
+                                    ("lot_id", "=", False),
+                                ],
+                            ]
+                        ),
+                    ]
+                ),
+                [
+                    "product_id",
+                    "location_id",
+                    "lot_id",
+                    "package_id",
+                    "owner_id",
+                    "quantity",
+                    "reserved_quantity",
+                    "in_date",
+                    "company_id",
+                    "user_id",
+                    "product_uom_id",
+                ],
+                order="lot_id, id",
+            )
+            .sudo(False)
+        )
+        cache = defaultdict(lambda: self.env["stock.quant"])
+        for quant in quants:
+            key = (
+                quant.product_id.id,
+                quant.location_id.id,
+                quant.lot_id.id,
+                quant.package_id.id,
+                quant.owner_id.id,
+            )
+            cache[key] |= quant
+        return cache
 
     def _sc_move_device(self, source, destination, extra_move_vals=None):
         """Move the client's device, keeping the client as its owner.
@@ -1167,12 +1262,18 @@ class RepairOrder(models.Model):
             "%(ref)s: device to %(place)s", ref=self.name, place=destination.name
         )
         if source.usage == "internal" and destination.usage == "internal":
+            extra = list(extra_move_vals or [])
+            repair = repair.with_context(
+                quants_cache=self._sc_quants_cache(extra, source | destination)
+            )
             vals_list = repair._sc_relocation_move_vals(source, destination, message)
+            repair_env = self._sc_device_context().env
             if vals_list:
                 # The device-move marker lets the done lines through the seal.
-                return repair.env["stock.move"].create(
-                    vals_list + list(extra_move_vals or [])
-                )
+                moves = repair.env["stock.move"].create(vals_list + extra)
+                # Without the quants read for this move.
+                return moves.with_env(repair_env)
+            repair = repair.with_env(repair_env)
         extra_moves = repair.env["stock.move"].create(list(extra_move_vals or []))
         move = repair.env["stock.move"].create(
             {

@@ -15,6 +15,12 @@ class RepairOrder(models.Model):
         readonly=True,
         help="When the device was last relocated by a scan.",
     )
+    sc_relocation_count = fields.Integer(
+        string="Relocations by Scan",
+        copy=False,
+        readonly=True,
+        help="How many times a scan relocated the device (or undid a relocation).",
+    )
     sc_waiting_hours = fields.Float(
         string="Waiting (hours)",
         compute="_compute_sc_waiting_hours",
@@ -106,6 +112,8 @@ class RepairOrder(models.Model):
             "product_id": product.id,
             "product_uom": product.uom_id.id,
             "product_uom_qty": qty,
+            # The done quantity, known: spares summing the new line back.
+            "quantity": qty,
             "location_id": source.id,
             "location_dest_id": destination.id,
             "company_id": self.company_id.id,

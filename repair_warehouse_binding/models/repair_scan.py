@@ -6,6 +6,18 @@ from odoo.tools import SQL, float_compare
 
 _logger = logging.getLogger(__name__)
 
+# What a scan reads of a place, fetched with the search that finds it.
+PLACE_FIELDS = [
+    "name",
+    "complete_name",
+    "scrap_location",
+    "company_id",
+    "usage",
+    "warehouse_id",
+    "sc_scan_restricted",
+    "parent_path",
+]
+
 # Stages in which the device is not in the service center.
 NOT_IN_HOUSE = ("new", "delivered", "cancelled")
 
@@ -23,6 +35,7 @@ REPAIR_FIELDS = [
     "intake_date",
     "returned_date",
     "procurement_group_id",
+    "sc_relocation_count",
 ]
 
 
@@ -187,16 +200,46 @@ class RepairScan(models.AbstractModel):
     @api.model
     def _sc_find_place(self, code):
         return self.env["stock.location"].search_fetch(
-            [("barcode", "=", code)],
-            [
-                "complete_name",
-                "usage",
-                "warehouse_id",
-                "sc_scan_restricted",
-                "parent_path",
-            ],
-            limit=1,
+            [("barcode", "=", code)], PLACE_FIELDS, limit=1
         )
+
+    @api.model
+    def _sc_find_place_and_source(self, code, repair):
+        """The place scanned for ``repair`` and where its device is now, in
+        one query: the place by its barcode, the device's place by the
+        client-owned quant of its serial number there.
+
+        Returns ``(place, source)``; ``source`` is ``None`` when the answer
+        cannot tell (only the place came back: the device is there, or
+        nowhere in the house).
+        """
+        if not repair.lot_id:
+            # No serial, no device in the house (refused by the caller).
+            return self._sc_find_place(code), self.env["stock.location"]
+        locations = self.env["stock.location"].search_fetch(
+            [
+                "|",
+                ("barcode", "=", code),
+                (
+                    "quant_ids",
+                    "any",
+                    [
+                        ("lot_id", "=", repair.lot_id.id),
+                        ("product_id", "=", repair.product_id.id),
+                        ("owner_id", "=", repair.partner_id.id),
+                        ("quantity", ">", 0),
+                    ],
+                ),
+            ],
+            PLACE_FIELDS + ["barcode"],
+        )
+        place = locations.filtered(lambda loc: loc.barcode == code)[:1]
+        others = (locations - place).filtered(lambda loc: loc.usage == "internal")
+        if others:
+            return place, others[:1]
+        if not place:
+            return place, self.env["stock.location"]
+        return place, None
 
     @api.model
     def _sc_find_part(self, code):
@@ -277,7 +320,11 @@ class RepairScan(models.AbstractModel):
         if not repair:
             # Refuses, saying what the code is instead.
             self._sc_scan_device(device["code"], device["hint"])
-        self._sc_check_in_house(repair)
+        if repair.service_stage in NOT_IN_HOUSE:
+            # Refused before the place is looked at; a device missing from
+            # the house in a stage that says otherwise is refused when the
+            # place is found (_sc_relocate).
+            self._sc_check_in_house(repair, source=False)
         return self._sc_scan_for_repair(repair, place, None, places_only=True)
 
     @api.model
@@ -293,9 +340,11 @@ class RepairScan(models.AbstractModel):
     def _sc_scan_for_repair(self, repair, parsed, quantity, places_only=False):
         """A code scanned after a repair: a place, a part, or refused."""
         hint, code = parsed["hint"], parsed["code"]
-        place = self._sc_find_place(code) if hint in ("place", "any") else None
+        place = source = None
+        if hint in ("place", "any"):
+            place, source = self._sc_find_place_and_source(code, repair)
         if place:
-            return self._sc_relocate(repair, place)
+            return self._sc_relocate(repair, place, source)
         if not places_only and hint != "place":
             if parsed["product"] and parsed["lot"]:
                 # A GS1 code names the part and its lot at once.
@@ -434,8 +483,12 @@ class RepairScan(models.AbstractModel):
         return info
 
     @api.model
-    def _sc_check_in_house(self, repair):
-        if repair.service_stage in NOT_IN_HOUSE or not repair.device_location_id:
+    def _sc_check_in_house(self, repair, source=None):
+        """Refuse a repair whose device is not in the house; ``source`` is
+        where the device was found, when the caller looked already."""
+        if source is None and repair.service_stage not in NOT_IN_HOUSE:
+            source = repair.device_location_id
+        if repair.service_stage in NOT_IN_HOUSE or not source:
             self._sc_refuse(
                 self.env._(
                     "The device of repair %(ref)s is not in the service center "
@@ -481,19 +534,40 @@ class RepairScan(models.AbstractModel):
         }
 
     @api.model
-    def _sc_lock(self, repair):
+    def _sc_lock(self, repair, relocation=False):
         """Serialize scans of one device.
 
         Two scans of the same device at once: the second waits here for the
         first to finish; its transaction then fails with a serialization error
         (the first one wrote the repair row) and is retried by the server,
         seeing the device where the first scan put it.
+
+        A relocation writes the repair anyway (``sc_place_since`` and the
+        relocation counter, which changes with every relocation so that the
+        row is always written): that UPDATE, sent at once, is the lock. An
+        undo locks the row with ``SELECT … FOR NO KEY UPDATE``.
         """
+        if relocation:
+            self._sc_mark_relocated(repair)
+            repair.flush_recordset(["sc_place_since", "sc_relocation_count"])
+            return
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM repair_order WHERE id = %s FOR NO KEY UPDATE",
                 repair.id,
             )
+        )
+
+    @api.model
+    def _sc_mark_relocated(self, repair):
+        """When and how many times a scan relocated the device. Neither is
+        tracked in the chatter (the relocation log is the history): no
+        tracking reads the repair before the write."""
+        repair.with_context(tracking_disable=True, mail_notrack=True).write(
+            {
+                "sc_place_since": fields.Datetime.now(),
+                "sc_relocation_count": repair.sc_relocation_count + 1,
+            }
         )
 
     @api.model
@@ -525,11 +599,13 @@ class RepairScan(models.AbstractModel):
             )
 
     @api.model
-    def _sc_relocate(self, repair, place):
-        self._sc_check_in_house(repair)
+    def _sc_relocate(self, repair, place, source=None):
+        """Move the device of ``repair`` to ``place``; ``source`` is where it
+        is (``None``: look it up)."""
+        if source is None:
+            source = repair.device_location_id
+        self._sc_check_in_house(repair, source)
         self._sc_check_place(repair, place)
-        self._sc_lock(repair)
-        source = repair.device_location_id
         if source == place:
             return {
                 "status": "same_place",
@@ -551,7 +627,12 @@ class RepairScan(models.AbstractModel):
             }
         )
         parents.fetch(["location_id", "removal_strategy_id", "company_id"])
-        moves = repair.action_sc_move_device(place)
+        self._sc_lock(repair, relocation=True)
+        # The checks of action_sc_move_device were made above (place of the
+        # repair's branch, internal; the device found at ``source``), without
+        # computing device_location_id: once in cache, it would make every
+        # quant update search the repairs of the serial number to invalidate.
+        moves = repair._sc_move_device(source, place)
         log = self._sc_log(repair, source, place, moves)
         return {
             "status": "moved",
@@ -581,10 +662,10 @@ class RepairScan(models.AbstractModel):
 
     @api.model
     def _sc_log(self, repair, source, destination, moves, undo_of=None):
-        now = fields.Datetime.now()
-        repair.sc_place_since = now
+        if undo_of:
+            self._sc_mark_relocated(repair)
         # sudo: the relocation log is an audit trail written by this service only.
-        return (
+        log = (
             self.env["repair.scan.log"]
             .sudo()
             .create(
@@ -595,12 +676,15 @@ class RepairScan(models.AbstractModel):
                     "user_id": self.env.uid,
                     "location_src_id": source.id,
                     "location_dest_id": destination.id,
-                    "move_ids": [(6, 0, moves.ids)] if moves else [],
                     "undo_of_id": undo_of.id if undo_of else False,
                 }
             )
-            .sudo(False)
         )
+        # sudo: the link of the new moves to their log is written by this
+        # service only (the field is read-only); it goes to the database with
+        # the moves' own computed values, in the same UPDATE.
+        moves.sudo().write({"sc_scan_log_id": log.id})
+        return log.sudo(False)
 
     # ------------------------------------------------------------------
     # Parts

@@ -21,7 +21,9 @@ class RepairScanLog(models.Model):
     user_id = fields.Many2one("res.users", string="Scanned By", required=True)
     location_src_id = fields.Many2one("stock.location", string="From", required=True)
     location_dest_id = fields.Many2one("stock.location", string="To", required=True)
-    move_ids = fields.Many2many("stock.move", string="Stock Moves")
+    move_ids = fields.One2many(
+        "stock.move", "sc_scan_log_id", string="Stock Moves", readonly=True
+    )
     undone = fields.Boolean(readonly=True)
     undo_of_id = fields.Many2one(
         "repair.scan.log", help="The relocation this one undid."

@@ -1,9 +1,19 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import float_compare
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    sc_scan_log_id = fields.Many2one(
+        "repair.scan.log",
+        string="Relocation Scan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The scan that relocated the device with this move.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
