@@ -252,6 +252,8 @@ class RepairCallerCard(models.TransientModel):
         fname, _dot, rest = path.partition(".")
         if not rest:
             return model._field_to_sql(alias, fname, query)
+        # sudo: only the display names of records linked to rows the user's
+        # rules already let through (operator, device, branch, stage).
         comodel = model.env[model._fields[fname].comodel_name].sudo()
         subquery = Query(comodel.env, f"{alias}__{fname}", comodel._table_sql)
         subquery.add_where(
@@ -269,6 +271,8 @@ class RepairCallerCard(models.TransientModel):
         """The select list (``path AS key, ...``) of the card's ``kind`` of
         rows (``CARD_COLUMNS``) on its model's table, by ``_sc_path_sql``."""
         model_name, paths = CARD_COLUMNS[kind]
+        # sudo: builds the select list only; which rows come back is decided
+        # by the _search queries of _sc_card_sql, with the user's rules.
         model = self.env[model_name].sudo()
         query = Query(model.env, model._table, model._table_sql)
         columns = SQL(", ").join(
