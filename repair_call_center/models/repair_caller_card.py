@@ -463,6 +463,7 @@ class RepairCallerCard(models.TransientModel):
         variants = {row["product_id"] for row in rows if row["product_variant"]}
         names = {
             product.id: product.display_name
+            # sudo: display names of products on rows the user's rules let through.
             for product in self.env["product.product"].sudo().browse(variants)
         }
         for row in rows:

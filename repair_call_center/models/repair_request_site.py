@@ -44,6 +44,7 @@ class RepairRequestSite(models.Model):
     def _sc_rate_limited(self, address):
         """True when ``address`` sent too many requests lately (config
         parameters: limit, default 5, per window in minutes, default 10)."""
+        # sudo: the public form's rate-limit settings (technical parameters).
         params = self.env["ir.config_parameter"].sudo()
         limit = int(params.get_param(RATE_LIMIT_PARAM, 5))
         minutes = int(params.get_param(RATE_WINDOW_PARAM, 10))

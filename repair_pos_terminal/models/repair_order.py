@@ -470,6 +470,7 @@ class RepairOrder(models.Model):
         payment.action_post()
         if transaction:
             payment.move_id.line_ids.write(transaction._rpt_move_line_vals())
+        # sudo: the chatter line of a flow the caller's rights were checked for.
         self.sudo().message_post(
             body=self.env._(
                 "Prepayment of %(amount)s taken (%(journal)s), entry %(move)s.",
@@ -670,6 +671,7 @@ class RepairOrder(models.Model):
             }
         )
         for repair in self:
+            # sudo: the chatter line of the handover check, rights checked above.
             repair.sudo().message_post(
                 body=self.env._(
                     "Handover check: %(result)s. Handed back: %(accessories)s. "

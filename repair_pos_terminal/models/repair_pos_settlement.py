@@ -117,5 +117,6 @@ class RepairPosSettlement(models.Model):
                 else escape(self.env._("Every terminal transaction is posted.")),
             }
         )
+        # sudo: links the terminal's posted transactions to this settlement.
         posted.sudo().write({"settlement_id": settlement.id})
         return settlement.with_env(self.env)

@@ -405,6 +405,7 @@ class RepairPosTransaction(models.Model):
                     },
                 )
             )
+        # sudo: is the till's order still a draft? (the cashier's own order)
         if self.order_uuid and self.env["pos.order"].sudo().search_count(
             [("uuid", "=", order_uuid), ("state", "=", "draft")], limit=1
         ):
@@ -517,6 +518,7 @@ class RepairPosTransaction(models.Model):
         prepayment is open again (counted at the repair's next payment) and
         both documents end with nothing due.
         """
+        # sudo: accounting lines of the repair's prepayments (no accounting rights).
         prepayment_lines = self.repair_id.sudo().rpt_prepayment_ids.move_id.line_ids
         invoice_lines = invoice.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
@@ -535,6 +537,7 @@ class RepairPosTransaction(models.Model):
         )
         (
             invoice_lines.filtered(lambda line: not line.reconciled) | credit_lines
+            # sudo: the refund's reconciliation, posted by this flow.
         ).sudo().reconcile()
 
     # ------------------------------------------------------------------
@@ -624,6 +627,7 @@ class RepairPosTransaction(models.Model):
         if min_age_seconds is None:
             min_age_seconds = int(
                 self.env["ir.config_parameter"]
+                # sudo: a technical setting of the recovery job.
                 .sudo()
                 .get_param("repair_pos_terminal.recovery_min_age", 120)
             )

@@ -1819,6 +1819,7 @@ class RepairOrder(models.Model):
                 ]
             )
         )
+        # sudo: other branches' repairs sharing the serial must be seen too.
         sharing = self.sudo().search(
             [("lot_id", "=", self.lot_id.id), ("id", "!=", self.id)], limit=1
         )

@@ -22,6 +22,7 @@ class RepairSmsReportController(Controller):
     )
     def delivery_report(self, gateway_id, token, **params):
         """Delivery report of a gateway; the URL's secret token identifies it."""
+        # sudo: a public callback; the URL's secret token is checked below.
         gateway_sudo = request.env["repair.sms.gateway"].sudo().browse(gateway_id)
         if not gateway_sudo.exists() or not consteq(
             gateway_sudo.callback_token or "", token or ""
@@ -58,6 +59,7 @@ class RepairSmsReportController(Controller):
                 "SMS delivery report of gateway %s refused: %s", gateway_id, exc
             )
             raise BadRequest() from exc
+        # sudo: delivery reports are stored for a gateway whose token matched.
         request.env["repair.sms.report"].sudo()._sc_store(gateway_sudo, results)
         return request.make_response(
             provider.report_answer(), headers=[("Content-Type", "text/plain")]

@@ -185,6 +185,7 @@ class RepairOrder(models.Model):
             return notification.write(vals)
         if (
             self.env["phone.blacklist"]
+            # sudo: the phone blacklist is read for whoever moved the repair.
             .sudo()
             .search_count([("number", "=", number), ("active", "=", True)], limit=1)
         ):
@@ -201,6 +202,7 @@ class RepairOrder(models.Model):
         message = self.sudo()._message_sms(
             body, partner_ids=False, sms_numbers=[number], put_in_queue=True
         )
+        # sudo: the queued row of the SMS this flow just posted.
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
         sms.write(
             {

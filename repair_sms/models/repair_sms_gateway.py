@@ -125,6 +125,7 @@ class RepairSmsGateway(models.Model):
     def _get_default(self, company=None):
         """The company's default gateway; an empty recordset when it has none."""
         company = company or self.env.company
+        # sudo: every user's SMS goes through the company's default gateway.
         return self.sudo().search(
             [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
         )
@@ -155,6 +156,7 @@ class RepairSmsGateway(models.Model):
         """Delivery-report URL of this gateway, with its secret token."""
         self.ensure_one()
         base = self.get_base_url()
+        # sudo: the token is a secret field (administrators only).
         url = "%s/repair_sms/report/%s/%s" % (base, self.id, self.sudo().callback_token)
         return "%s?uuid=%s" % (url, uuid) if uuid else url
 

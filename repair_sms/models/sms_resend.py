@@ -30,6 +30,7 @@ class SmsResend(models.TransientModel):
             return res
         failed = old.filtered(lambda sms: sms.state == "error" and not sms.to_delete)
         by_number = {sms.number: sms for sms in failed}
+        # sudo: the repair's SMS record follows the resent message.
         Notification = self.env["repair.sms.notification"].sudo()
         for sms in new:
             previous = by_number.get(sms.number)

@@ -124,6 +124,7 @@ class SmsSms(models.Model):
     def _sc_gateway_enabled(self):
         return bool(
             self.env["repair.sms.gateway"]
+            # sudo: is any gateway set up? (administrators' records)
             .sudo()
             .search_count([("is_default", "=", True)], limit=1)
         )
@@ -133,6 +134,7 @@ class SmsSms(models.Model):
             "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
         )
         if cron:
+            # sudo: wakes Odoo's SMS queue cron.
             cron.sudo()._trigger(at=at)
 
     def send(
@@ -533,6 +535,7 @@ class SmsSms(models.Model):
 
     def _sc_sync_notifications(self):
         if self:
+            # sudo: the repairs' SMS records follow their SMS' state.
             self.env["repair.sms.notification"].sudo()._sc_sync_from_sms(self)
 
     @api.model
@@ -541,6 +544,7 @@ class SmsSms(models.Model):
         self.env["repair.sms.report"]._sc_apply_waiting()
         gateways = self.env["repair.sms.gateway"].sudo().search([])
         for gateway in gateways.filtered("has_status_api"):
+            # sudo: the status cron polls every gateway and its rows.
             rows = self.sudo().search(
                 [
                     ("sc_gateway_id", "=", gateway.id),
@@ -571,6 +575,7 @@ class SmsSms(models.Model):
         """Rows a worker left in ``process`` (it died mid-batch), from its
         journal: answered rows get their answer, rows never handed go back to
         the queue, the one in flight is failed "may have been sent"."""
+        # sudo: the recovery job takes every worker's interrupted rows.
         stuck = self.sudo().search(
             [
                 ("state", "=", "process"),
