@@ -3,7 +3,8 @@ import xmlrpc.client
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import Transport
+
+from odoo.addons.repair_service_center.tests.common import XmlRpcMixin
 
 from .common import CallCenterCase
 
@@ -253,7 +254,7 @@ class TestCallerCard(CallCenterCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCallerCardXmlRpc(CallCenterCase, HttpCase):
+class TestCallerCardXmlRpc(XmlRpcMixin, CallCenterCase, HttpCase):
     """The cross-branch card opens no other branch's repair through the API."""
 
     def test_operator_reads_the_summary_not_the_records(self):
@@ -264,23 +265,10 @@ class TestCallerCardXmlRpc(CallCenterCase, HttpCase):
             user=self.receptionist_b,
             picking_type_id=self.branch_b.repair_type_id.id,
         )
-        rpc = xmlrpc.client.ServerProxy(
-            f"http://127.0.0.1:{self.http_port()}/xmlrpc/2/object",
-            transport=Transport(self.cr),
-            allow_none=True,
-        )
         operator = self.operator
 
         def call(model, method, *args, **kwargs):
-            return rpc.execute_kw(
-                self.env.cr.dbname,
-                operator.id,
-                operator.login,
-                model,
-                method,
-                list(args),
-                kwargs,
-            )
+            return self._call(operator, model, method, *args, **kwargs)
 
         card = call("repair.caller.card", "get_caller_card", "8 916 765 43 21")
         (row,) = [r for r in card["repairs"] if r["id"] == repair_b.id]

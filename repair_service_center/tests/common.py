@@ -1,5 +1,31 @@
+import xmlrpc.client
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import Transport
+
+
+class XmlRpcMixin:
+    """Calls through Odoo's documented XML-RPC API as a given user (with an
+    ``HttpCase``): what a low-privileged user can reach from outside."""
+
+    def setUp(self):
+        super().setUp()
+        self.rpc = xmlrpc.client.ServerProxy(
+            f"http://127.0.0.1:{self.http_port()}/xmlrpc/2/object",
+            transport=Transport(self.cr),
+            allow_none=True,
+        )
+
+    def _call(self, user, model, method, *args, **kwargs):
+        return self.rpc.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    def _refused(self, message, user, model, method, *args, **kwargs):
+        with self.assertRaises(xmlrpc.client.Fault) as error:
+            self._call(user, model, method, *args, **kwargs)
+        self.assertIn(message, error.exception.faultString)
 
 
 class ServiceCenterCase(TransactionCase):

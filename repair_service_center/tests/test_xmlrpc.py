@@ -1,32 +1,11 @@
-import xmlrpc.client
-
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import Transport
 
-from .common import ServiceCenterCase
+from .common import ServiceCenterCase, XmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestExternalApi(ServiceCenterCase, HttpCase):
+class TestExternalApi(XmlRpcMixin, ServiceCenterCase, HttpCase):
     """A hostile low-privileged user through Odoo's documented XML-RPC API."""
-
-    def setUp(self):
-        super().setUp()
-        self.rpc = xmlrpc.client.ServerProxy(
-            f"http://127.0.0.1:{self.http_port()}/xmlrpc/2/object",
-            transport=Transport(self.cr),
-            allow_none=True,
-        )
-
-    def _call(self, user, model, method, *args, **kwargs):
-        return self.rpc.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, message, user, model, method, *args, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault) as error:
-            self._call(user, model, method, *args, **kwargs)
-        self.assertIn(message, error.exception.faultString)
 
     def test_engineer_cannot_bypass_the_stage_machine(self):
         repair = self._received_repair(serial="SN-RPC-1")

@@ -1,14 +1,13 @@
-import xmlrpc.client
-
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import Transport
+
+from odoo.addons.repair_service_center.tests.common import XmlRpcMixin
 
 from .common import ScanCase
 from .test_parts import TestScanParts
 
 
 @tagged("post_install", "-at_install")
-class TestScanThroughXmlRpc(ScanCase, HttpCase):
+class TestScanThroughXmlRpc(XmlRpcMixin, ScanCase, HttpCase):
     """The warehouse keeper and the engineer through Odoo's XML-RPC API."""
 
     @classmethod
@@ -19,24 +18,6 @@ class TestScanThroughXmlRpc(ScanCase, HttpCase):
         cls.env["stock.quant"]._update_available_quantity(
             cls.part_battery, cls.branch_a.lot_stock_id, 1.0
         )
-
-    def setUp(self):
-        super().setUp()
-        self.rpc = xmlrpc.client.ServerProxy(
-            f"http://127.0.0.1:{self.http_port()}/xmlrpc/2/object",
-            transport=Transport(self.cr),
-            allow_none=True,
-        )
-
-    def _call(self, user, model, method, *args, **kwargs):
-        return self.rpc.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, message, user, model, method, *args, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault) as error:
-            self._call(user, model, method, *args, **kwargs)
-        self.assertIn(message, error.exception.faultString)
 
     def test_unrequested_part_over_rpc(self):
         repair = TestScanParts._waiting_for(self, "SN-RPC-1", [(self.part_screen, 1)])
