@@ -211,21 +211,14 @@ class RepairOrder(models.Model):
     def _rpt_refuse_protected(self, vals):
         if self.env.context.get(RPT_WRITE_KEY) is RPT_WRITE_TOKEN:
             return
-        forged = [name for name in RPT_PROTECTED_FIELDS if name in vals]
-        if forged:
-            _logger.info(
-                "Refused direct write of %s on repairs %s by uid %s",
-                forged,
-                self.ids,
-                self.env.uid,
-            )
-            raise UserError(
-                self.env._(
-                    "%(fields)s are recorded by the handover check and the "
-                    "manager's payment waiver only.",
-                    fields=self._sc_field_labels(forged),
-                )
-            )
+        self._sc_refuse_written(
+            vals,
+            RPT_PROTECTED_FIELDS,
+            self.env._(
+                "%(fields)s are recorded by the handover check and the "
+                "manager's payment waiver only."
+            ),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

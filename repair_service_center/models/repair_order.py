@@ -600,22 +600,15 @@ class RepairOrder(models.Model):
         """Refuse what only the stage machine or a manager's action may change."""
         if not self:
             return
-        forged = [name for name in MACHINE_FIELDS if name in vals]
-        if forged:
-            _logger.info(
-                "Refused direct write of %s on repairs %s by uid %s",
-                forged,
-                self.ids,
-                self.env.uid,
-            )
-            raise UserError(
-                self.env._(
-                    "%(fields)s of a repair change only through its service "
-                    "stages (the stage buttons, or action_sc_transition for "
-                    "integrations).",
-                    fields=self._sc_field_labels(forged),
-                )
-            )
+        self._sc_refuse_written(
+            vals,
+            MACHINE_FIELDS,
+            self.env._(
+                "%(fields)s of a repair change only through its service "
+                "stages (the stage buttons, or action_sc_transition for "
+                "integrations)."
+            ),
+        )
         facts = [name for name in INTAKE_FACTS if name in vals]
         for repair in self.filtered(lambda r: r.service_stage != "new"):
             changed = [name for name in facts if repair._sc_differs(name, vals[name])]
@@ -654,6 +647,19 @@ class RepairOrder(models.Model):
                         date=format_date(self.env, promised),
                     )
                 )
+
+    def _sc_refuse_written(self, vals, names, message):
+        """Refuse ``vals`` when it writes any of ``names``: logged, and
+        ``message`` (translated, with ``%(fields)s``) names those fields."""
+        forged = [name for name in names if name in vals]
+        if forged:
+            _logger.info(
+                "Refused direct write of %s on repairs %s by uid %s",
+                forged,
+                self.ids,
+                self.env.uid,
+            )
+            raise UserError(message % {"fields": self._sc_field_labels(forged)})
 
     def _sc_differs(self, name, value):
         """Whether writing ``value`` into field ``name`` would change it."""
