@@ -4,13 +4,11 @@ import logging
 import secrets
 import threading
 
-import requests
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..providers import PROVIDERS, get_provider
-from ..providers.base import AmbiguousError, TransientError
+from ..providers.base import AmbiguousError, TransientError, new_session
 
 _logger = logging.getLogger(__name__)
 
@@ -142,7 +140,7 @@ class RepairSmsGateway(models.Model):
         sessions = _SESSIONS.__dict__.setdefault("sessions", {})
         key = (self.env.cr.dbname, gateway_sudo.id, gateway_sudo.endpoint)
         if key not in sessions:
-            sessions[key] = requests.Session()
+            sessions[key] = new_session(gateway_sudo.endpoint)
         return cls(
             endpoint=gateway_sudo.endpoint,
             account=gateway_sudo.account,
@@ -152,12 +150,21 @@ class RepairSmsGateway(models.Model):
             session=sessions[key],
         )
 
-    def _report_url(self, uuid=None):
-        """Delivery-report URL of this gateway, with its secret token."""
+    def _report_url(self, uuid=None, base=None):
+        """Delivery-report URL of this gateway, with its secret token.
+
+        ``base``: this method's answer without uuid, when a batch already
+        has it.
+        """
         self.ensure_one()
-        base = self.get_base_url()
-        # sudo: the token is a secret field (administrators only).
-        url = "%s/repair_sms/report/%s/%s" % (base, self.id, self.sudo().callback_token)
+        url = base
+        if not url:
+            # sudo: the token is a secret field (administrators only).
+            url = "%s/repair_sms/report/%s/%s" % (
+                self.get_base_url(),
+                self.id,
+                self.sudo().callback_token,
+            )
         return "%s?uuid=%s" % (url, uuid) if uuid else url
 
     def _check_admin(self):

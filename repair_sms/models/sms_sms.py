@@ -13,21 +13,23 @@ No duplicates, the order of things:
    is never handed to a gateway before that transaction commits.
 2. *Reserve.* The worker takes its batch with ``FOR UPDATE SKIP LOCKED`` and
    moves it to ``process`` (two workers never take one row), then commits.
-3. *Hand off, send, journal* (:mod:`.sms_send_journal`): right before each
-   request its row gets ``sc_handed_at`` and the previous request's answer
+3. *Hand off, send, journal* (:mod:`.sms_send_journal`): before each request
+   its row gets ``sc_handed_at`` and earlier requests' answers
    (``sc_send_answer``), committed at once on a connection of their own (one
-   one-row statement per SMS).
+   one-row statement per SMS, one request ahead: committed while the request
+   before it is in flight).
 4. *Write* the answers (``pending`` + the gateway's message id, or the error)
    the ORM way for the whole batch, and commit.
 
 A worker killed during 3 or 4 leaves rows in ``process``; after a grace period
 the status cron recovers them from the journal: answered rows get their answer
 (as in 4), rows never handed go back to the queue and leave with the next
-worker, and only the request that was in flight (handed, no answer: the
-gateway may have accepted it) is marked failed "may have been sent", never
-sent again, and the manager is told. Transient trouble (gateway down, 5xx,
-"try later") happens before acceptance: those rows go back to the queue with an
-exponential backoff.
+worker, and only the rows handed without answer (the request in flight,
+which the gateway may have accepted; at most two, see the journal's
+look-ahead) are marked failed "may have been sent", never sent again, and the
+manager is told. Transient trouble (gateway down, 5xx, "try later") happens
+before acceptance: those rows go back to the queue with an exponential
+backoff.
 """
 
 import logging
@@ -39,7 +41,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 
 from ..providers.base import STATE_RANK, AmbiguousError, SendResult, TransientError
-from .sms_send_journal import SendJournal
+from .sms_send_journal import JournalConnection, SendJournal
 
 _logger = logging.getLogger(__name__)
 
@@ -284,12 +286,13 @@ class SmsSms(models.Model):
         if not reserved:
             return
         provider = gateway._provider()
+        report_url = gateway._report_url()
         messages = [
             {
                 "uuid": sms.uuid,
                 "number": sms.number,
                 "body": sms.body,
-                "dlr_url": gateway._report_url(sms.uuid),
+                "dlr_url": gateway._report_url(sms.uuid, base=report_url),
             }
             for sms in reserved
         ]
@@ -347,44 +350,34 @@ class SmsSms(models.Model):
                 ", ".join(JOURNAL_SYNC_VALUES),
             )
             synchronous = "on"
-        journal_cr = self.env.registry.cursor()
-        cnx = journal_cr.connection
+        # The journal's connection of its own (autocommit, asynchronous: the
+        # next hand-off is committed while the current request is in flight).
+        cnx = JournalConnection(self.env.cr.dbname, JOURNAL_SYNC_VALUES[synchronous])
         try:
-            # Read committed: a row the recovery took back is seen as such
-            # (skipped), not a serialization failure.
-            cnx.set_session(isolation_level="READ COMMITTED", autocommit=True)
-            # A value from the fixed list above, not user text.
-            journal_cr.execute(
-                "SET synchronous_commit TO %s" % JOURNAL_SYNC_VALUES[synchronous]
-            )
-            journal = SendJournal(journal_cr, reserved, stamp)
-            results = provider.send(messages, journal=journal)
+            journal = SendJournal(cnx, reserved, stamp)
+            try:
+                results = provider.send(messages, journal=journal)
+            except Exception:
+                journal.abort()
+                raise
             journal.close()
         finally:
-            if not cnx.closed:
-                journal_cr.execute("RESET synchronous_commit")
-                cnx.set_session(isolation_level="REPEATABLE READ", autocommit=False)
-            journal_cr.close()
+            cnx.close()
         return results
 
     def _sc_apply_send_results(self, results, gateway):
         by_uuid = {sms.uuid: sms for sms in self}
         now = fields.Datetime.now()
-        accepted = self.browse()
+        accepted_ids = {"pending": [], "sent": []}
         failed = self.browse()
         retry = self.browse()
         for result in results:
             sms = by_uuid[result.uuid]
             if result.state in ("pending", "sent"):
-                sms.write(
-                    {
-                        "state": result.state,
-                        "sc_message_id": result.message_id or False,
-                        "failure_type": False,
-                        "sc_failure_reason": False,
-                    }
-                )
-                accepted |= sms
+                # The values all accepted rows share are written once below.
+                if result.message_id or sms.sc_message_id:
+                    sms.sc_message_id = result.message_id or False
+                accepted_ids[result.state].append(sms.id)
             elif result.state == "retry" and sms.sc_attempts < gateway.max_attempts:
                 delay = min(BACKOFF_BASE * 4 ** (sms.sc_attempts - 1), BACKOFF_CAP)
                 next_at = now + timedelta(seconds=delay)
@@ -417,8 +410,15 @@ class SmsSms(models.Model):
                     }
                 )
                 failed |= sms
-        for state, rows in accepted.grouped("state").items():
-            rows.sms_tracker_id._action_update_from_sms_state(state)
+        accepted = self.browse()
+        for state, ids in accepted_ids.items():
+            rows = self.browse(ids)
+            if rows:
+                rows.write(
+                    {"state": state, "failure_type": False, "sc_failure_reason": False}
+                )
+                rows.sms_tracker_id._action_update_from_sms_state(state)
+                accepted |= rows
         for sms in failed:
             sms.sms_tracker_id._action_update_from_sms_state(
                 "error", sms.failure_type, sms.sc_failure_reason

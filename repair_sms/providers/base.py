@@ -17,6 +17,7 @@ States a provider reports:
 """
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -39,6 +40,25 @@ def register(cls):
 
 def get_provider(code):
     return PROVIDERS[code]
+
+
+def new_session(endpoint=""):
+    """A keep-alive session for one gateway endpoint.
+
+    The process's proxy and CA settings (``HTTPS_PROXY``, ``NO_PROXY``,
+    ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) are read once, here: with
+    ``trust_env`` requests reads the whole environment again on every
+    request (a tenth of a millisecond, a tenth of a local gateway's answer).
+    No ``.netrc``: a gateway's credentials are on its record.
+    """
+    session = requests.Session()
+    if endpoint:
+        session.proxies.update(requests.utils.get_environ_proxies(endpoint))
+    verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if verify:
+        session.verify = verify
+    session.trust_env = False
+    return session
 
 
 @dataclass
@@ -91,7 +111,7 @@ class SmsProvider:
         self.secret = secret or ""
         self.sender = sender or ""
         self.timeout = timeout or 10.0
-        self.session = session or requests.Session()
+        self.session = session or new_session(self.endpoint)
 
     # -- HTTP ---------------------------------------------------------------
     def _request(self, method, path, **kwargs):
@@ -140,17 +160,23 @@ class SmsProvider:
         idempotent.
 
         ``journal`` (optional) makes a batch survive a crash of the sender:
-        ``journal.hand(uuids)`` is called right before the request that
-        carries those messages and returns the uuids that may still go (the
-        others were taken back: skip them); ``journal.answered(results)``
-        right after the answer. A provider that sends several messages in one
-        request overrides this method and hands the whole request at once: it
-        is then the unit in flight.
+        ``journal.hand(uuids, upcoming)`` is called right before the request
+        that carries those messages and returns the uuids that may still go
+        (the others were taken back: skip them); ``upcoming`` names the
+        messages of the next request, which the journal may hand off while
+        this one is in flight; ``journal.answered(results)`` right after the
+        answer. A provider that sends several messages in one request
+        overrides this method and hands the whole request at once: it is
+        then the unit in flight.
         """
         results = []
-        for message in messages:
-            if journal is not None and not journal.hand([message["uuid"]]):
-                continue
+        for index, message in enumerate(messages):
+            if journal is not None:
+                upcoming = (
+                    [messages[index + 1]["uuid"]] if index + 1 < len(messages) else None
+                )
+                if not journal.hand([message["uuid"]], upcoming):
+                    continue
             result = self._send_guarded(message)
             results.append(result)
             if journal is not None:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
 from freezegun import freeze_time
 
@@ -24,6 +25,8 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
+from ..models.sms_send_journal import JournalConnection, SendJournal
+from ..providers.base import SendResult
 from .common import StandinMixin
 from .standins.sms_gateways import SECRET
 
@@ -91,8 +94,10 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
 
     def test_killed_mid_batch(self):
         """Killed right after the gateway accepted message k of n: 1..k-1 keep
-        their answers, k alone is uncertain (not sent again, manager told),
-        k+1..n go back to the queue and leave once with the next worker."""
+        their answers; k (in flight) and k+1 (its hand-off was committed
+        ahead, while k was in flight) are uncertain: not sent again, manager
+        told; k+2..n go back to the queue and leave once with the next
+        worker."""
         count, k = 6, 3
 
         def setup(env):
@@ -151,14 +156,14 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
             ]
 
         # The journal was committed request by request, the batch's answers
-        # were not: 1..k-1 answered, k handed without answer, the rest
-        # reserved and never handed.
+        # were not: 1..k-1 answered (k-1's answer with k+1's hand-off), k and
+        # k+1 handed without answer, the rest reserved and never handed.
         journal = self._committed(rows)
         self.assertEqual(
             [row[:4] for row in journal],
             [("process", 1, True, "pending")] * (k - 1)
-            + [("process", 1, True, None)]
-            + [("process", 1, False, None)] * (count - k),
+            + [("process", 1, True, None)] * 2
+            + [("process", 1, False, None)] * (count - k - 1),
         )
 
         def restart(env):
@@ -177,14 +182,17 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
         self.assertEqual(
             [row[:2] for row in recovered],
             [("pending", 1)] * (k - 1)
-            + [("error", 1)]
-            + [("outgoing", 0)] * (count - k),
+            + [("error", 1)] * 2
+            + [("outgoing", 0)] * (count - k - 1),
         )
         self.assertTrue(all(row[4] for row in recovered[: k - 1]), "message ids kept")
-        reason = self._committed(
-            lambda env: env["sms.sms"].browse(ids[k - 1]).sc_failure_reason
+        reasons = self._committed(
+            lambda env: (
+                env["sms.sms"].browse(ids[k - 1 : k + 1]).mapped("sc_failure_reason")
+            )
         )
-        self.assertIn("Not sent again", reason)
+        self.assertEqual(len(reasons), 2)
+        self.assertTrue(all("Not sent again" in reason for reason in reasons))
 
         # The next worker (a real process again) sends k+1..n, once.
         returncode, output = self._run_worker(ids)
@@ -192,13 +200,92 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
         self.assertEqual(
             [row[:2] for row in self._committed(rows)],
             [("pending", 1)] * (k - 1)
-            + [("error", 1)]
-            + [("pending", 1)] * (count - k),
+            + [("error", 1)] * 2
+            + [("pending", 1)] * (count - k - 1),
         )
         texts = Counter(m["text"] for m in self._sent())
-        self.assertEqual(len(texts), count, "every message reached the gateway")
+        self.assertEqual(
+            set(texts),
+            {"Killed worker %d: ready, 2 500 ₽" % i for i in range(1, count + 1)}
+            - {"Killed worker %d: ready, 2 500 ₽" % (k + 1)},
+            "every message reached the gateway but k+1 (uncertain, held back)",
+        )
         self.assertEqual(set(texts.values()), {1}, "none twice")
         # Later runs of the worker and the crons send nothing more.
         with freeze_time(fields.Datetime.now() + timedelta(minutes=40)):
             self._committed(restart)
-        self.assertEqual(len(self._sent()), count)
+        self.assertEqual(len(self._sent()), count - 1)
+
+    def test_look_ahead_withdrawn_when_the_sender_stops(self):
+        """The queue worker's journal hands the next request off while the
+        current one is in flight, on a connection of its own; when the
+        sender stops (an exception, or a batch that ends early), that
+        hand-off is withdrawn: the row goes back to the queue, not to the
+        uncertain ones."""
+
+        def setup(env):
+            gateway = env["repair.sms.gateway"].create(
+                {
+                    "name": "Look-ahead",
+                    "provider": "smsru",
+                    "endpoint": self.standin.url,
+                    "secret": SECRET,
+                }
+            )
+            rows = env["sms.sms"].create(
+                [
+                    {"number": "+7916123450%d" % i, "body": "Look-ahead %d" % i}
+                    for i in range(3)
+                ]
+            )
+            reserved, stamp = rows._sc_reserve(gateway)
+            return gateway.id, reserved.ids, reserved.mapped("uuid"), stamp
+
+        gateway_id, ids, uuids, stamp = self._committed(setup)
+
+        def cleanup(env):
+            env["sms.sms"].browse(ids).unlink()
+            env["repair.sms.gateway"].browse(gateway_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+        def handed(env):
+            return (
+                env["sms.sms"]
+                .browse(ids)
+                .mapped(lambda sms: (bool(sms.sc_handed_at), sms.sc_send_answer or []))
+            )
+
+        cnx = JournalConnection(self.env.cr.dbname, "on")
+        try:
+            rows = [
+                SimpleNamespace(id=i, uuid=u) for i, u in zip(ids, uuids, strict=True)
+            ]
+            journal = SendJournal(cnx, rows, stamp)
+            self.assertEqual(journal.hand([uuids[0]], [uuids[1]]), [uuids[0]])
+            journal.answered([SendResult(uuids[0], "pending", message_id="m0")])
+            # Sent ahead, read with the next hand-off: committed already.
+            self.assertEqual(journal.hand([uuids[1]], [uuids[2]]), [uuids[1]])
+            # Row 2's hand-off was sent ahead and read now: committed.
+            self.assertEqual(self._committed(handed)[:2], [(True, []), (True, [])])
+            # Row 2's request fails in a way nobody foresaw: row 3 never left.
+            journal.abort()
+        finally:
+            cnx.close()
+        rows = self._committed(handed)
+        self.assertEqual([row[0] for row in rows], [True, True, False])
+        self.assertEqual(
+            [answer["uuid"] for answer in rows[2][1]],
+            [uuids[0]],
+            "row 1's answer traveled with row 3's hand-off and stays journaled",
+        )
+        self.assertEqual(journal.statements, 4, "three hand-offs and a withdrawal")
+
+        # The recovery: row 1 answered, row 2 uncertain, row 3 back in the queue.
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
+            self._committed(lambda env: env["sms.sms"]._sc_recover_interrupted())
+        self.assertEqual(
+            self._committed(lambda env: env["sms.sms"].browse(ids).mapped("state")),
+            ["pending", "error", "outgoing"],
+        )
+        self.assertFalse(self._sent(), "the test made no request")
