@@ -96,10 +96,16 @@ class RepairOrder(models.Model):
         return format_date(self.env, value, lang_code=self._sc_sms_lang())
 
     def _sc_sms_address(self):
-        """The branch's address on one line, without the double spaces an
-        address format leaves where a part is empty (no region)."""
+        """Where to pick the device up, as a local client reads it: street and
+        city. Not the postal address of the receipt: its region code, zip and
+        country (\"Москва MOW 125009, Россия\") cost SMS characters and say
+        nothing to the client."""
         self.ensure_one()
-        return " ".join(self._sc_branch_address().split()) if self.branch_id else ""
+        partner = self.branch_id.partner_id
+        parts = (partner.street, partner.street2, partner.city)
+        return ", ".join(
+            " ".join(part.split()) for part in parts if part and part.strip()
+        )
 
     def _sc_sms_opening_hours(self):
         self.ensure_one()
