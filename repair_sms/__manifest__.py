@@ -22,6 +22,7 @@
         "views/repair_sms_notification_views.xml",
         "views/repair_order_views.xml",
         "views/stock_warehouse_views.xml",
+        "views/sms_sms_views.xml",
     ],
     "demo": ["demo/repair_sms_demo.xml"],
     "installable": True,

@@ -110,6 +110,14 @@ class SmsSms(models.Model):
         "(those of the previous message, and its own at the end of a batch): "
         "what the recovery applies after a crash.",
     )
+    sc_uncertain = fields.Boolean(
+        string="May Have Been Sent",
+        readonly=True,
+        copy=False,
+        help="The worker stopped after handing this SMS to the gateway and "
+        "before its answer: failed, not sent again. A delivery report that "
+        "names it (Kannel's) proves it left and gives it its true state.",
+    )
     sc_branch_id = fields.Many2one(
         "stock.warehouse",
         string="Branch",
@@ -464,6 +472,7 @@ class SmsSms(models.Model):
                     "sc_reserved_at": False,
                     "sc_handed_at": False,
                     "sc_send_answer": False,
+                    "sc_uncertain": False,
                     "sc_send_after": release if release > now else False,
                 }
             )
@@ -504,13 +513,25 @@ class SmsSms(models.Model):
     # Delivery reports and status
     # ------------------------------------------------------------------
     def _sc_apply_status(self, result):
-        """Apply one delivery state; never moves a row backwards."""
+        """Apply one delivery state; never moves a row backwards.
+
+        A row failed as "may have been sent" (``sc_uncertain``) is not final:
+        a report about it proves that the gateway has it, and tells its state.
+        """
         self.ensure_one()
         if self.state in ("outgoing", "process", "canceled"):
             return False
-        if STATE_RANK[result.state] <= STATE_RANK[self.state]:
+        rank = STATE_RANK["process"] if self.sc_uncertain else STATE_RANK[self.state]
+        if STATE_RANK[result.state] <= rank:
             return True
         vals = {"state": result.state}
+        if self.sc_uncertain:
+            _logger.info(
+                "SMS %s: a delivery report shows that the gateway got it (%s)",
+                self.id,
+                result.state,
+            )
+            vals.update(sc_uncertain=False, failure_type=False, sc_failure_reason=False)
         if result.state == "error":
             vals.update(
                 failure_type=result.failure_type or "unknown",
@@ -617,6 +638,32 @@ class SmsSms(models.Model):
             never_handed._sc_sync_notifications()
             self._sc_trigger_worker()
         in_flight = stuck - answered - never_handed
+        # A delivery report that names one of them (Kannel's carry our uuid)
+        # shows that the gateway accepted it.
+        reported = set(
+            self.env["repair.sms.report"]
+            .search(
+                [
+                    ("done", "=", False),
+                    ("by_uuid", "=", True),
+                    ("key", "in", in_flight.mapped("uuid")),
+                ]
+            )
+            .mapped(lambda report: (report.gateway_id.id, report.key))
+        )
+        accepted = in_flight.filtered(
+            lambda sms: (sms.sc_gateway_id.id, sms.uuid) in reported
+        )
+        for gateway, rows in accepted.grouped("sc_gateway_id").items():
+            _logger.info(
+                "SMS %s were interrupted after being handed to the gateway; "
+                "its delivery reports show it accepted them",
+                rows.ids,
+            )
+            rows._sc_apply_send_results(
+                [SendResult(sms.uuid, "pending") for sms in rows], gateway
+            )
+        in_flight -= accepted
         if not in_flight:
             return
         _logger.info(
@@ -628,7 +675,12 @@ class SmsSms(models.Model):
             "Not sent again, to avoid a duplicate; check the gateway's log."
         )
         in_flight.write(
-            {"state": "error", "failure_type": "unknown", "sc_failure_reason": reason}
+            {
+                "state": "error",
+                "failure_type": "unknown",
+                "sc_failure_reason": reason,
+                "sc_uncertain": True,
+            }
         )
         for sms in in_flight:
             sms.sms_tracker_id._action_update_from_sms_state("error", "unknown", reason)

@@ -4,9 +4,14 @@
 to the test server in each provider's documented format."""
 
 import json
+from datetime import timedelta
 
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..models.sms_send_journal import SendJournal
 from ..providers.base import SendResult
 from ..providers.twilio import TwilioProvider
 from .common import StandinMixin
@@ -239,3 +244,44 @@ class TestCallbacks(StandinMixin, HttpCase):
         )
         self.assertEqual(sms.state, "sent")
         self.assertTrue(report.done)
+
+    def test_kannel_report_resolves_an_uncertain_sms(self):
+        """A worker died with three SMS handed to Kannel and no answer. Kannel's
+        delivery reports carry our uuid: one that came before the recovery,
+        or after it, proves that Kannel has that SMS; the one nobody reported
+        stays failed "may have been sent"."""
+        gateway = self._gateway("kannel", account="kannel-user", is_default=True)
+        rows = self._sms(gateway, count=3)
+        reserved, stamp = rows._sc_reserve(gateway)
+        journal = SendJournal(self.env.cr, reserved, stamp)
+        for sms in rows:
+            self.assertEqual(journal.hand([sms.uuid]), [sms.uuid])
+        # Kannel's "SMSC accepted" for the first, while the rows are stuck.
+        response = self.url_open(
+            "%s?uuid=%s&type=8&reply=ACK" % (self._url(gateway), rows[0].uuid)
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(rows[0].state, "process")
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
+            self.env["sms.sms"]._sc_recover_interrupted()
+        self.assertEqual(rows.mapped("state"), ["pending", "error", "error"])
+        self.assertEqual(rows.mapped("sc_uncertain"), [False, True, True])
+        self.assertIn("Not sent again", rows[1].sc_failure_reason)
+        # Later, Kannel reports the second delivered.
+        response = self.url_open(
+            "%s?uuid=%s&type=1&reply=DELIVRD" % (self._url(gateway), rows[1].uuid)
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(rows.mapped("state"), ["pending", "sent", "error"])
+        self.assertEqual(rows.mapped("sc_uncertain"), [False, False, True])
+        self.assertFalse(rows[1].failure_type)
+        self.assertFalse(rows[1].sc_failure_reason)
+        # A report never moves a settled row back, uncertain or not.
+        self.url_open(
+            "%s?uuid=%s&type=8&reply=ACK" % (self._url(gateway), rows[1].uuid)
+        )
+        self.assertEqual(rows[1].state, "sent")
+        # Resent by a manager, the third is an ordinary queued SMS again.
+        rows[2].resend_failed()
+        self.assertEqual(rows[2].state, "outgoing")
+        self.assertFalse(rows[2].sc_uncertain)
