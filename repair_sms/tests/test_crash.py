@@ -21,14 +21,13 @@ from types import SimpleNamespace
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
 from ..models.sms_send_journal import JournalConnection, SendJournal
 from ..providers.base import SendResult
-from .common import StandinMixin
-from .standins.sms_gateways import SECRET
+from .common import CommittedMixin, StandinMixin
 
 WORKER = """
 import json, sys
@@ -45,22 +44,11 @@ print("the worker was not killed")
 
 
 @tagged("post_install", "-at_install")
-class TestWorkerKilled(StandinMixin, TransactionCase):
+class TestWorkerKilled(CommittedMixin, StandinMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._start_standin()
-
-    def _committed(self, function):
-        with self.registry.cursor() as cr:
-            # The test runner holds the registry lock: hand the registry to
-            # the transaction instead of looking it up.
-            cr.transaction = api.Transaction(self.registry)
-            result = function(api.Environment(cr, SUPERUSER_ID, {}))
-            # Another process must see the rows: this test commits its own
-            # records on its own cursor and deletes them in a cleanup.
-            cr.commit()  # pylint: disable=invalid-commit
-        return result
 
     def _worker_options(self):
         options = ["--addons-path", config["addons_path"], "--log-level", "warn"]
@@ -100,34 +88,13 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
         worker."""
         count, k = 6, 3
 
-        def setup(env):
-            gateway = env["repair.sms.gateway"].create(
-                {
-                    "name": "Killed worker",
-                    "provider": "smsru",
-                    "endpoint": self.standin.url,
-                    "secret": SECRET,
-                }
-            )
-            rows = env["sms.sms"].create(
-                [
-                    {
-                        "number": "+7916123456%d" % index,
-                        "body": "Killed worker %d: ready, 2 500 ₽" % index,
-                        "sc_gateway_id": gateway.id,
-                    }
-                    for index in range(1, count + 1)
-                ]
-            )
-            return gateway.id, rows.ids
-
-        gateway_id, ids = self._committed(setup)
-
-        def cleanup(env):
-            env["sms.sms"].browse(ids).unlink()
-            env["repair.sms.gateway"].browse(gateway_id).unlink()
-
-        self.addCleanup(self._committed, cleanup)
+        _gateway_id, ids = self._committed_batch(
+            "Killed worker",
+            [
+                ("+7916123456%d" % index, "Killed worker %d: ready, 2 500 ₽" % index)
+                for index in range(1, count + 1)
+            ],
+        )
 
         returncode, output = self._run_worker(ids, kill_after=k)
         self.assertEqual(returncode, -signal.SIGKILL, output)
@@ -223,31 +190,17 @@ class TestWorkerKilled(StandinMixin, TransactionCase):
         hand-off is withdrawn: the row goes back to the queue, not to the
         uncertain ones."""
 
-        def setup(env):
-            gateway = env["repair.sms.gateway"].create(
-                {
-                    "name": "Look-ahead",
-                    "provider": "smsru",
-                    "endpoint": self.standin.url,
-                    "secret": SECRET,
-                }
-            )
-            rows = env["sms.sms"].create(
-                [
-                    {"number": "+7916123450%d" % i, "body": "Look-ahead %d" % i}
-                    for i in range(3)
-                ]
-            )
-            reserved, stamp = rows._sc_reserve(gateway)
-            return gateway.id, reserved.ids, reserved.mapped("uuid"), stamp
+        gateway_id, ids = self._committed_batch(
+            "Look-ahead",
+            [("+7916123450%d" % i, "Look-ahead %d" % i) for i in range(3)],
+        )
 
-        gateway_id, ids, uuids, stamp = self._committed(setup)
+        def reserve(env):
+            gateway = env["repair.sms.gateway"].browse(gateway_id)
+            reserved, stamp = env["sms.sms"].browse(ids)._sc_reserve(gateway)
+            return reserved.mapped("uuid"), stamp
 
-        def cleanup(env):
-            env["sms.sms"].browse(ids).unlink()
-            env["repair.sms.gateway"].browse(gateway_id).unlink()
-
-        self.addCleanup(self._committed, cleanup)
+        uuids, stamp = self._committed(reserve)
 
         def handed(env):
             return (

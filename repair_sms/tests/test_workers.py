@@ -16,68 +16,46 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 
 from ..models.sms_send_journal import SendJournal
-from .common import CREDENTIALS, StandinMixin
-from .standins.sms_gateways import SECRET
+from .common import CommittedMixin, StandinMixin
 
 
 @tagged("post_install", "-at_install")
-class TestTwoWorkers(StandinMixin, TransactionCase):
+class TestTwoWorkers(CommittedMixin, StandinMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._start_standin()
 
-    def _committed(self, function):
-        with self.registry.cursor() as cr:
-            result = function(api.Environment(cr, SUPERUSER_ID, {}))
-            # Two connections must see the rows: this test commits its own
-            # records on its own cursor and deletes them in a cleanup.
-            cr.commit()  # pylint: disable=invalid-commit
-        return result
-
     def test_two_workers_send_each_message_once(self):
         count = 60
 
-        def setup(env):
-            gateway = env["repair.sms.gateway"].create(
-                {
-                    "name": "Two workers",
-                    "provider": "smsc",
-                    "endpoint": self.standin.url,
-                    "secret": SECRET,
-                    **CREDENTIALS["smsc"],
-                }
-            )
-            rows = env["sms.sms"].create(
-                [
-                    {
-                        "number": "+7916123%04d" % index,
-                        "body": "Two workers %d" % index,
-                        "sc_gateway_id": gateway.id,
-                    }
-                    for index in range(100, 100 + count)
-                ]
-            )
+        _gateway_id, ids = self._committed_batch(
+            "Two workers",
+            [
+                ("+7916123%04d" % index, "Two workers %d" % index)
+                for index in range(100, 100 + count)
+            ],
+            provider="smsc",
+        )
+
+        def settings(env):
             ICP = env["ir.config_parameter"]
             old = ICP.get_param("sms.session.batch.size")
             ICP.set_param("sms.session.batch.size", 7)
-            # The crash test runs the journal synchronous (the default);
-            # these workers run it asynchronous.
+            # The crash test runs the journal with synchronous_commit on (the
+            # default); these workers run it off.
             ICP.set_param("repair_sms.journal_synchronous_commit", "off")
-            return gateway.id, rows.ids, old
+            return old
 
-        gateway_id, ids, old_batch = self._committed(setup)
+        old_batch = self._committed(settings)
 
-        def cleanup(env):
-            env["sms.sms"].browse(ids).unlink()
-            env["repair.sms.report"].search([("gateway_id", "=", gateway_id)]).unlink()
-            env["repair.sms.gateway"].browse(gateway_id).unlink()
+        def restore(env):
             env["ir.config_parameter"].set_param("sms.session.batch.size", old_batch)
             env["ir.config_parameter"].set_param(
                 "repair_sms.journal_synchronous_commit", False
             )
 
-        self.addCleanup(self._committed, cleanup)
+        self.addCleanup(self._committed, restore)
 
         barrier = threading.Barrier(2)
         errors = []
