@@ -1,8 +1,10 @@
 # Copyright 2026 Repair Service Center Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
 import socket
 import time
 from datetime import datetime, timedelta
+from unittest.mock import patch
 from urllib.parse import urlsplit
 
 from freezegun import freeze_time
@@ -11,6 +13,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..providers.base import new_session
 from .common import StandinMixin
 from .standins.sms_gateways import SECRET, UNAPPROVED
 
@@ -242,3 +245,34 @@ class TestGateways(StandinMixin, TransactionCase):
         self.assertEqual(note.state, "outgoing")
         self.assertEqual(note.failure_reason, sms.sc_failure_reason)
         self.assertTrue(sms.sc_send_after)
+
+    def test_sessions_read_proxy_settings_once(self):
+        """A provider's session takes the proxy and CA settings of the
+        process's environment when it is made (requests would read the whole
+        environment again on every request): a gateway on the internet goes
+        through the proxy, one in NO_PROXY (the stand-in) does not."""
+        bundle = "/etc/ssl/certs/ca-certificates.crt"
+        environment = {
+            "HTTPS_PROXY": "http://proxy.example:3128",
+            "NO_PROXY": "localhost,127.0.0.1",
+            "REQUESTS_CA_BUNDLE": bundle,
+        }
+        with patch.dict(os.environ, environment):
+            remote = new_session("https://sms.ru")
+            local = new_session(self.standin.url)
+        self.assertFalse(remote.trust_env)
+        self.assertEqual(remote.proxies.get("https"), "http://proxy.example:3128")
+        self.assertEqual(remote.verify, bundle)
+        self.assertNotIn("https", local.proxies)
+        self.assertNotIn("http", local.proxies)
+        # The environment changes later: the sessions keep what they took.
+        with patch.dict(os.environ, {"HTTPS_PROXY": "http://other.example:8080"}):
+            self.assertEqual(remote.proxies["https"], "http://proxy.example:3128")
+            # And the stand-in is reached directly, proxy or not.
+            provider = self.gateways["smsru"]._provider()
+            provider.session = local
+            result = provider.send(
+                [{"uuid": "p1", "number": "+79161234567", "body": "Hello proxy"}]
+            )
+        self.assertEqual(result[0].state, "pending")
+        self.assertEqual(self._sent()[-1]["text"], "Hello proxy")
