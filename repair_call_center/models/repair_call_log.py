@@ -129,7 +129,7 @@ class RepairCallLog(models.Model):
             return call
         Partner = self.env["res.partner"]
         caller = (event.get("caller") or "").strip()
-        number = Partner._sc_phone_to_e164(caller)
+        number = Partner._sc_phone_to_e164(caller, connection.company_id)
         partner = (
             Partner.search(Partner._sc_phone_domain(number), limit=1, order="id desc")
             if number

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class RepairPhoneMixin(models.AbstractModel):
-    """Stored, indexed E.164 forms of ``phone`` and ``mobile``.
+    """Stored, indexed E.164 forms of ``phone`` and ``mobile`` (of a model
+    with ``phone``, ``mobile`` and ``company_id``).
 
     One column per number: a client (or a lead) is found by ANY of its
     numbers, not only by the first one that ``mail.thread.phone`` sanitises.
@@ -25,12 +26,17 @@ class RepairPhoneMixin(models.AbstractModel):
         index="btree_not_null",
     )
 
-    @api.depends("phone", "mobile")
+    @api.depends("phone", "mobile", "company_id")
     def _compute_sc_phone_e164(self):
+        """Numbers typed without ``+`` are read with the country of the
+        record's company (its models have a ``company_id``), else of the
+        current one: a lead the Moscow branch's PBX created is Russian, in
+        whatever company the webhook's request runs."""
         to_e164 = self.env["res.partner"]._sc_phone_to_e164
         for record in self:
-            record.sc_phone_e164 = to_e164(record.phone)
-            record.sc_mobile_e164 = to_e164(record.mobile)
+            company = record.company_id or self.env.company
+            record.sc_phone_e164 = to_e164(record.phone, company)
+            record.sc_mobile_e164 = to_e164(record.mobile, company)
 
     @api.model
     def _sc_phone_domain(self, number):

@@ -12,17 +12,19 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "repair.phone.mixin"]
 
     @api.model
-    def _sc_phone_to_e164(self, raw_phone):
+    def _sc_phone_to_e164(self, raw_phone, company=None):
         """E.164 form of ``raw_phone`` (extension dropped), or False.
 
-        Numbers typed without ``+`` are read with the current company's
-        country: ``8 (999) 123-45-67``, ``9991234567``, ``79991234567`` and
-        ``+7 999 123 45 67 доб. 12`` all give ``+79991234567``.
+        Numbers typed without ``+`` are read with the country of ``company``
+        (default: the current one): ``8 (999) 123-45-67``, ``9991234567``,
+        ``79991234567`` and ``+7 999 123 45 67 доб. 12`` all give
+        ``+79991234567`` in a Russian company.
         """
         raw_phone = (raw_phone or "").strip()
         if not raw_phone:
             return False
-        region, _phone_code = self._sc_company_phone_country(self.env.company.id)
+        company = company or self.env.company
+        region, _phone_code = self._sc_company_phone_country(company.id)
         try:
             number = phonenumbers.parse(raw_phone, region or None)
         except phonenumbers.NumberParseException:

@@ -87,3 +87,33 @@ class TestPhone(CallCenterCase):
             with self.subTest(typed=typed):
                 self.assertEqual(Lead.search([("sc_any_phone", "=", typed)]), lead)
         self.assertIn(lead, Lead.search([("sc_any_phone", "ilike", "517-98")]))
+
+    def test_numbers_read_with_the_record_company_country(self):
+        """A lead of the Russian company is read as Russian even when the
+        environment's company is an American one (a webhook's request, an
+        administrator working in another company), and a partner of the
+        American company as American."""
+        us_company = self.env["res.company"].create(
+            {"name": "Repair US", "country_id": self.env.ref("base.us").id}
+        )
+        in_us = self.env["crm.lead"].with_company(us_company)
+        lead = in_us.create(
+            {"name": "Call", "phone": "89161234567", "company_id": self.company.id}
+        )
+        self.assertEqual(lead.sc_phone_e164, "+79161234567")
+        self.assertFalse(lead.sc_phone_invalid)
+        american = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .create(
+                {
+                    "name": "Jane",
+                    "phone": "(415) 555-2671",
+                    "company_id": us_company.id,
+                }
+            )
+        )
+        self.assertEqual(american.sc_phone_e164, "+14155552671")
+        # Moved to the American company, the same typing is read again.
+        lead.company_id = us_company
+        self.assertFalse(lead.sc_phone_e164, "89161234567 is no American number")
