@@ -76,15 +76,16 @@ def ensure_database(args):
         cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.db])
         exists = bool(cr.fetchone())
     conn.close()
-    if exists:
+    if exists and not args.update:
         return
-    cmd = [sys.executable, "-m", "odoo", "-d", args.db, "-i", MODULE]
+    flag = "-u" if exists else "-i"
+    cmd = [sys.executable, "-m", "odoo", "-d", args.db, flag, MODULE]
     cmd += ["--without-demo=all", "--stop-after-init", "--no-http"]
     cmd += ["--db_host", DB_HOST, "--addons-path", args.addons_path]
     cmd += ["--log-level", "warn"]
     if args.db_user:
         cmd += ["--db_user", args.db_user]
-    log("Creating %s: %s", args.db, " ".join(cmd))
+    log("%s %s: %s", "Updating" if exists else "Creating", args.db, " ".join(cmd))
     subprocess.run(cmd, check=True, timeout=3600)
 
 
@@ -367,6 +368,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", default="sc_bench_sms")
     parser.add_argument("--db-user", default=None)
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="update the addon in an existing database first (after a change)",
+    )
     parser.add_argument("--count", type=int, default=10_000, help="SMS per target")
     parser.add_argument("--addons-path", default=None)
     parser.add_argument(
