@@ -657,7 +657,7 @@ class SmsSms(models.Model):
         for gateway, rows in accepted.grouped("sc_gateway_id").items():
             _logger.info(
                 "SMS %s were interrupted after being handed to the gateway; "
-                "its delivery reports show it accepted them",
+                "their delivery reports show that it accepted them",
                 rows.ids,
             )
             rows._sc_apply_send_results(
