@@ -1383,11 +1383,8 @@ class RepairOrder(models.Model):
         self.ensure_one()
         return all(move.state == "assigned" for move in self._sc_part_moves())
 
-    def action_sc_request_parts(self):
-        """Reserve stocked parts by a transfer to the repair; buy the rest."""
-        self._sc_check_group(
-            "repair_service_center.group_sc_engineer", self.env._("request parts")
-        )
+    def _sc_check_parts_stage(self):
+        """Parts are requested (or added) during diagnosis or repair only."""
         for repair in self:
             if repair.service_stage not in ("diagnosis", "in_repair", "waiting_parts"):
                 raise UserError(
@@ -1398,6 +1395,14 @@ class RepairOrder(models.Model):
                         stage=repair._sc_stage_label(repair.service_stage),
                     )
                 )
+
+    def action_sc_request_parts(self):
+        """Reserve stocked parts by a transfer to the repair; buy the rest."""
+        self._sc_check_group(
+            "repair_service_center.group_sc_engineer", self.env._("request parts")
+        )
+        self._sc_check_parts_stage()
+        for repair in self:
             moves = repair._sc_part_moves().filtered(
                 lambda m: m.state != "assigned" and not m.move_orig_ids
             )

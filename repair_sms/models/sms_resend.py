@@ -31,7 +31,12 @@ class SmsResend(models.TransientModel):
         failed = old.filtered(lambda sms: sms.state == "error" and not sms.to_delete)
         by_number = {sms.number: sms for sms in failed}
         # sudo: the repair's SMS record follows the resent message.
-        Notification = self.env["repair.sms.notification"].sudo()
+        notes = (
+            self.env["repair.sms.notification"]
+            .sudo()
+            .search([("sms_uuid", "in", failed.mapped("uuid"))])
+            .grouped("sms_uuid")
+        )
         for sms in new:
             previous = by_number.get(sms.number)
             if not previous:
@@ -43,9 +48,8 @@ class SmsResend(models.TransientModel):
                     "sc_branch_id": previous.sc_branch_id.id,
                 }
             )
-            Notification.search([("sms_uuid", "=", previous.uuid)]).write(
-                {"sms_uuid": sms.uuid, "number": sms.number}
-            )
+            if previous.uuid in notes:
+                notes[previous.uuid].write({"sms_uuid": sms.uuid, "number": sms.number})
             previous.write({"to_delete": True})
         queued = new.filtered(lambda sms: sms.state == "outgoing")
         queued._sc_requeue()

@@ -203,15 +203,8 @@ class RepairOrder(models.Model):
             raise UserError(self.env._("This product cannot be used as a part."))
         if quantity is None or float(quantity) <= 0:
             raise UserError(self.env._("The quantity must be a positive number."))
-        if self.service_stage not in ("diagnosis", "waiting_parts", "in_repair"):
-            raise UserError(
-                self.env._(
-                    "Parts are added to a repair during diagnosis or repair only "
-                    "(repair %(ref)s is “%(stage)s”).",
-                    ref=self.name,
-                    stage=self._sc_stage_label(self.service_stage),
-                )
-            )
+        # Before the line is written: the core's rule of the parts request.
+        self._sc_check_parts_stage()
         self.write(
             {
                 "move_ids": [
